@@ -1,0 +1,581 @@
+package dev.duplex.protocol;
+
+import dev.duplex.protocol.extension.Extension;
+import dev.duplex.protocol.frame.FrameReader;
+import dev.duplex.protocol.frame.FrameWriter;
+import dev.duplex.protocol.frame.Masking;
+import dev.duplex.protocol.frame.Opcode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
+
+/**
+ * One endpoint of a WebSocket connection after the opening handshake, with no I/O: bytes go in
+ * through {@link #receive}, events come out through a {@link ProtocolListener}, and everything to
+ * send (the application's messages, pongs, close frames) comes out as frames through an
+ * {@link Output}. Two connections wired back to back (one's output is the other's input) speak
+ * the whole protocol without a socket.
+ *
+ * <p>It enforces RFC 6455 §5–7 for the role it plays: masking direction, RSV bits, opcodes,
+ * control frame rules, fragmentation, UTF-8 (failing at the first invalid byte), size limits
+ * (decided from declared lengths before anything is buffered) and the closing handshake. A peer
+ * that breaks a rule gets a close frame with the code the RFC names and the connection is
+ * closed; the caller's own misuse (sending after close, an invalid close code) throws
+ * {@link IllegalStateException} or {@link IllegalArgumentException} instead.
+ *
+ * <p>Not thread-safe: one thread (a connection's event loop) drives it.
+ */
+public final class Connection {
+
+    /** Where the closing handshake stands. */
+    public enum State {
+        /** Messages flow both ways. */
+        OPEN,
+        /** We sent a close frame and wait for the peer's; we send no more data. */
+        CLOSE_SENT,
+        /** Both close frames are exchanged, or the connection failed or ended. */
+        CLOSED
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final Role role;
+    private final ProtocolConfig config;
+    private final Extension[] extensions;
+    private final int extensionRsv;
+    private final ProtocolListener listener;
+    private final Output output;
+    private final FrameReader reader;
+    private final IntSupplier maskKeys;
+    private final IntFunction<ByteBuffer> maskedAllocator;
+    private final ByteBuffer header = ByteBuffer.allocate(FrameReader.MAX_HEADER_BYTES);
+    private final Inbound inbound = new Inbound();
+
+    private State state = State.OPEN;
+    private CloseStatus closeStatus;
+    private boolean failed;
+    private boolean sendingFragments;
+
+    private Connection(Role role, ProtocolConfig config, List<Extension> extensions,
+                       ProtocolListener listener, Output output) {
+        this.role = role;
+        this.config = config;
+        this.extensions = extensions.toArray(new Extension[0]);
+        int rsv = 0;
+        for (Extension e : this.extensions) {
+            if ((rsv & e.rsvBits()) != 0) {
+                throw new IllegalArgumentException("extensions claim the same RSV bits: " + extensions);
+            }
+            rsv |= e.rsvBits();
+        }
+        this.extensionRsv = rsv;
+        this.listener = listener;
+        this.output = output;
+        this.reader = new FrameReader(role, inbound);
+        this.maskKeys = role == Role.CLIENT ? config.newMaskKeys() : null;
+        this.maskedAllocator = config.maskedPayloadAllocator();
+    }
+
+    /** The server end of a connection whose handshake agreed on {@code extensions}. */
+    public static Connection server(ProtocolConfig config, List<Extension> extensions,
+                                    ProtocolListener listener, Output output) {
+        return new Connection(Role.SERVER, config, extensions, listener, output);
+    }
+
+    /** The client end of a connection whose handshake agreed on {@code extensions}. */
+    public static Connection client(ProtocolConfig config, List<Extension> extensions,
+                                    ProtocolListener listener, Output output) {
+        return new Connection(Role.CLIENT, config, extensions, listener, output);
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    /**
+     * Takes bytes read from the peer, all of them: payload is unmasked in place and delivered as
+     * views of {@code in}. Never throws for the peer's mistakes: they close the connection.
+     */
+    public void receive(ByteBuffer in) {
+        if (state == State.CLOSED) {
+            in.position(in.limit());
+            return;
+        }
+        try {
+            reader.read(in);
+        } catch (ProtocolViolation v) {
+            fail(v);
+        }
+    }
+
+    /** The peer ended the stream. Without a prior closing handshake this is a 1006 closure. */
+    public void receiveEnd() {
+        if (state != State.CLOSED) {
+            closed(new CloseStatus(CloseStatus.ABNORMAL_CLOSURE, "connection ended without a close frame"), true);
+        }
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    /** Sends a text message. */
+    public void sendText(String text) {
+        sendMessage(Opcode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Sends a text message given as UTF-8 bytes, which are checked.
+     *
+     * @throws IllegalArgumentException if the bytes are not valid UTF-8
+     */
+    public void sendText(ByteBuffer utf8) {
+        requireUtf8(utf8);
+        sendMessage(Opcode.TEXT, utf8);
+    }
+
+    /** Sends a binary message; the buffer is handed over to the {@link Output}. */
+    public void sendBinary(ByteBuffer data) {
+        sendMessage(Opcode.BINARY, data);
+    }
+
+    /**
+     * Sends one fragment of a message: the first call starts a message of the given type, the
+     * next ones continue it, and {@code last} ends it. Control frames may be sent in between;
+     * other messages may not. Fragments are not transformed by extensions.
+     */
+    public void sendFragment(boolean text, ByteBuffer part, boolean last) {
+        requireOpen();
+        int opcode = sendingFragments ? Opcode.CONTINUATION : text ? Opcode.TEXT : Opcode.BINARY;
+        sendingFragments = !last;
+        emit(last, 0, opcode, part);
+    }
+
+    /**
+     * Sends a ping.
+     *
+     * @throws IllegalArgumentException if the payload is over 125 bytes
+     */
+    public void sendPing(ByteBuffer payload) {
+        sendControl(Opcode.PING, payload);
+    }
+
+    /** Sends an unsolicited pong (a one-way heartbeat). */
+    public void sendPong(ByteBuffer payload) {
+        sendControl(Opcode.PONG, payload);
+    }
+
+    /**
+     * Starts the closing handshake; once the peer answers, the connection is closed. Does nothing
+     * if a close frame was already sent.
+     *
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
+     */
+    public void close(int code, String reason) {
+        CloseStatus status = CloseStatus.of(code, reason);
+        if (state != State.OPEN) {
+            return;
+        }
+        sendClose(status);
+        state = State.CLOSE_SENT;
+        closeStatus = status;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** Where the closing handshake stands. */
+    public State state() {
+        return state;
+    }
+
+    /** The final status once {@link State#CLOSED}, else the one we sent, else null. */
+    public CloseStatus closeStatus() {
+        return closeStatus;
+    }
+
+    /** Whether the connection closed because the peer broke a rule. */
+    public boolean isFailed() {
+        return failed;
+    }
+
+    /**
+     * Whether this endpoint should close the TCP connection now (after flushing what it sent):
+     * the server does once the connection is closed, and so does either end after a failure.
+     * After a clean close the client waits for the server to close TCP (RFC 6455 §7.1.1), with
+     * a timeout that belongs to the transport.
+     */
+    public boolean shouldCloseTransport() {
+        return state == State.CLOSED && (role == Role.SERVER || failed || closeStatus.code() == CloseStatus.ABNORMAL_CLOSURE);
+    }
+
+    /** The role this endpoint plays. */
+    public Role role() {
+        return role;
+    }
+
+    /** The extensions agreed in the handshake. */
+    public List<Extension> extensions() {
+        return List.of(extensions);
+    }
+
+    /** Whether no frame or message is half-read: a transport may drop its read buffer. */
+    public boolean isIdle() {
+        return reader.isBetweenFrames() && !inbound.inMessage;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void sendMessage(int opcode, ByteBuffer payload) {
+        requireOpen();
+        if (sendingFragments) {
+            throw new IllegalStateException("a fragmented message is being sent; finish it with last=true first");
+        }
+        int rsv = 0;
+        for (Extension e : extensions) {
+            Extension.Encoded encoded = e.encode(payload, opcode == Opcode.TEXT);
+            payload = encoded.payload();
+            rsv |= encoded.rsv();
+        }
+        emit(true, rsv, opcode, payload);
+    }
+
+    private void sendControl(int opcode, ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException(Opcode.name(opcode) + " payload is " + payload.remaining()
+                    + " bytes; control frames carry at most 125");
+        }
+        if (state != State.OPEN) {
+            throw new IllegalStateException("cannot send a " + Opcode.name(opcode) + ": the connection is " + describeState());
+        }
+        emit(true, 0, opcode, payload);
+    }
+
+    private void sendClose(CloseStatus status) {
+        ByteBuffer payload;
+        if (status.code() == CloseStatus.NO_STATUS_RECEIVED) {
+            payload = EMPTY; // answering a close that had no code: ours has none either
+        } else {
+            byte[] reason = status.reason().getBytes(StandardCharsets.UTF_8);
+            payload = ByteBuffer.allocate(2 + reason.length);
+            payload.putShort((short) status.code()).put(reason).flip();
+        }
+        emit(true, 0, Opcode.CLOSE, payload);
+    }
+
+    private void emit(boolean fin, int rsv, int opcode, ByteBuffer payload) {
+        int n = payload.remaining();
+        header.clear();
+        if (role == Role.CLIENT) {
+            int key = maskKeys.getAsInt();
+            FrameWriter.writeHeader(header, fin, rsv, opcode, n, true, key);
+            ByteBuffer masked = maskedAllocator.apply(n);
+            Masking.maskCopy(payload, masked, key, 0);
+            masked.flip();
+            output.frame(header.flip(), masked);
+        } else {
+            FrameWriter.writeHeader(header, fin, rsv, opcode, n, false, 0);
+            output.frame(header.flip(), payload);
+        }
+    }
+
+    private void requireOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("cannot send data: the connection is " + describeState());
+        }
+    }
+
+    private String describeState() {
+        return state == State.CLOSE_SENT ? "closing (a close frame was sent)" : "closed (" + closeStatus + ")";
+    }
+
+    private static void requireUtf8(ByteBuffer utf8) {
+        Utf8Validator v = new Utf8Validator();
+        if (!v.feed(utf8) || !v.isComplete()) {
+            throw new IllegalArgumentException("text payload is not valid UTF-8");
+        }
+    }
+
+    /** Fails the connection (RFC 6455 §7.1.7): one close frame with the violation's code, then done. */
+    private void fail(ProtocolViolation v) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        CloseStatus status = v.status();
+        if (state == State.OPEN) {
+            sendClose(status);
+        }
+        failed = true;
+        closed(status, false);
+    }
+
+    private void closed(CloseStatus status, boolean byPeer) {
+        state = State.CLOSED;
+        closeStatus = status;
+        inbound.reset();
+        for (Extension e : extensions) {
+            e.close();
+        }
+        listener.onClosed(status, byPeer);
+    }
+
+    private void onCloseFrame(ByteBuffer payload) throws ProtocolViolation {
+        CloseStatus peer = parseClose(payload);
+        if (state == State.OPEN) {
+            sendClose(peer.code() == CloseStatus.NO_STATUS_RECEIVED ? peer : new CloseStatus(peer.code(), ""));
+            closed(peer, true);
+        } else {
+            closed(peer, false);
+        }
+    }
+
+    private static CloseStatus parseClose(ByteBuffer p) throws ProtocolViolation {
+        int n = p.remaining();
+        if (n == 0) {
+            return new CloseStatus(CloseStatus.NO_STATUS_RECEIVED, "");
+        }
+        if (n == 1) {
+            throw ProtocolViolation.protocolError("close frame payload of 1 byte: a code needs 2");
+        }
+        int code = ((p.get(p.position()) & 0xFF) << 8) | (p.get(p.position() + 1) & 0xFF);
+        if (!CloseStatus.isSendable(code)) {
+            throw ProtocolViolation.protocolError("close code " + code + " may not be sent");
+        }
+        byte[] reason = new byte[n - 2];
+        p.position(p.position() + 2).get(reason);
+        if (!Utf8Validator.isValid(reason)) {
+            throw ProtocolViolation.invalidPayload("close reason is not valid UTF-8");
+        }
+        return new CloseStatus(code, new String(reason, StandardCharsets.UTF_8));
+    }
+
+    /** The frame handler: message assembly, control frames, limits. */
+    private final class Inbound implements FrameReader.Handler, Extension.DecodedSink {
+        private final Utf8Validator utf8 = new Utf8Validator();
+        private final byte[] control = new byte[125];
+        private int controlLength;
+
+        private int opcode;
+        private boolean fin;
+        private long frameLength;
+        private long frameRead;
+
+        private boolean inMessage;
+        private boolean text;
+        private Extension decoder;
+        private long messageSize;
+        private boolean messageDelivered;
+        private byte[] accumulator;
+        private int accumulated;
+
+        @Override
+        public void onFrameStart(boolean fin, int rsv, int opcode, long length) throws ProtocolViolation {
+            if (state == State.CLOSED) {
+                return;
+            }
+            this.opcode = opcode;
+            this.fin = fin;
+            this.frameLength = length;
+            this.frameRead = 0;
+            if (Opcode.isControl(opcode)) {
+                if (rsv != 0) {
+                    throw ProtocolViolation.protocolError("RSV bits set on a " + Opcode.name(opcode) + " frame");
+                }
+                controlLength = 0;
+                return;
+            }
+            if (opcode == Opcode.CONTINUATION) {
+                if (!inMessage) {
+                    throw ProtocolViolation.protocolError("continuation frame with no message to continue");
+                }
+                if (rsv != 0) {
+                    throw ProtocolViolation.protocolError("RSV bits set on a continuation frame");
+                }
+            } else {
+                if (inMessage) {
+                    throw ProtocolViolation.protocolError("new " + Opcode.name(opcode)
+                            + " message started inside an unfinished fragmented message");
+                }
+                startMessage(rsv, opcode == Opcode.TEXT);
+            }
+            if (length > config.maxFrameSize()) {
+                throw ProtocolViolation.tooBig("frame of " + length + " bytes is over the limit of " + config.maxFrameSize());
+            }
+            if (decoder == null && messageSize + length > config.maxMessageSize()) {
+                throw ProtocolViolation.tooBig("message of " + (messageSize + length)
+                        + "+ bytes is over the limit of " + config.maxMessageSize());
+            }
+        }
+
+        private void startMessage(int rsv, boolean isText) throws ProtocolViolation {
+            if ((rsv & ~extensionRsv) != 0) {
+                throw ProtocolViolation.protocolError("RSV bits set that no negotiated extension owns");
+            }
+            decoder = null;
+            if (rsv != 0) {
+                for (Extension e : extensions) {
+                    if (e.decodes(rsv)) {
+                        decoder = e;
+                        break;
+                    }
+                }
+                if (decoder == null) {
+                    throw ProtocolViolation.protocolError("RSV bits set in a combination no extension accepts");
+                }
+            }
+            inMessage = true;
+            text = isText;
+            messageSize = 0;
+            messageDelivered = false;
+            accumulated = 0;
+            utf8.reset();
+        }
+
+        @Override
+        public void onFramePayload(ByteBuffer payload) throws ProtocolViolation {
+            if (state == State.CLOSED) {
+                return;
+            }
+            int n = payload.remaining();
+            frameRead += n;
+            if (Opcode.isControl(opcode)) {
+                payload.get(control, controlLength, n);
+                controlLength += n;
+            } else if (decoder != null) {
+                decoder.decode(payload, false, this);
+            } else {
+                data(payload, fin && frameRead == frameLength);
+            }
+        }
+
+        @Override
+        public void accept(ByteBuffer decoded) throws ProtocolViolation {
+            if (messageSize + decoded.remaining() > config.maxMessageSize()) {
+                throw ProtocolViolation.tooBig("message grows past the limit of " + config.maxMessageSize()
+                        + " bytes once decoded");
+            }
+            data(decoded, false);
+        }
+
+        /** Takes the next bytes of the current message (after any decoding). */
+        private void data(ByteBuffer bytes, boolean endsMessage) throws ProtocolViolation {
+            int n = bytes.remaining();
+            messageSize += n;
+            if (text && !utf8.feed(bytes)) {
+                throw ProtocolViolation.invalidPayload("text message is not valid UTF-8");
+            }
+            if (endsMessage && text && !utf8.isComplete()) {
+                throw ProtocolViolation.invalidPayload("text message ends inside a UTF-8 sequence");
+            }
+            if (config.deliverParts()) {
+                if (n > 0 || endsMessage) {
+                    deliverPart(bytes, endsMessage);
+                }
+                return;
+            }
+            if (endsMessage && accumulated == 0) {
+                // The whole message is in the read buffer: deliver it where it lies, no copy.
+                deliver(bytes);
+                return;
+            }
+            append(bytes);
+        }
+
+        private void append(ByteBuffer bytes) {
+            int n = bytes.remaining();
+            long needed = (long) accumulated + n;
+            if (accumulator == null || accumulator.length < needed) {
+                // Room for the rest of this frame at once (its size was checked against the limit);
+                // decoded data of unknown size grows by doubling, capped at the limit.
+                long want = Math.max(needed, accumulated + (frameLength - frameRead) + n);
+                if (decoder != null) {
+                    want = Math.max(needed, Math.min(config.maxMessageSize(),
+                            Math.max(2L * (accumulator == null ? 0 : accumulator.length), 256)));
+                }
+                byte[] grown = new byte[(int) Math.min(want, Integer.MAX_VALUE - 8)];
+                if (accumulator != null) {
+                    System.arraycopy(accumulator, 0, grown, 0, accumulated);
+                }
+                accumulator = grown;
+            }
+            bytes.get(accumulator, accumulated, n);
+            accumulated += n;
+        }
+
+        @Override
+        public void onFrameEnd() throws ProtocolViolation {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (Opcode.isControl(opcode)) {
+                controlFrame();
+                return;
+            }
+            if (!fin) {
+                return;
+            }
+            if (decoder != null) {
+                decoder.decode(EMPTY.duplicate(), true, this);
+            }
+            if (!messageDelivered) {
+                if (text && !utf8.isComplete()) {
+                    throw ProtocolViolation.invalidPayload("text message ends inside a UTF-8 sequence");
+                }
+                if (config.deliverParts()) {
+                    deliverPart(EMPTY.duplicate(), true);
+                } else {
+                    deliver(ByteBuffer.wrap(accumulator == null ? new byte[0] : accumulator, 0, accumulated));
+                }
+            }
+            reset();
+        }
+
+        private void deliver(ByteBuffer message) {
+            messageDelivered = true;
+            inMessage = false;
+            if (text) {
+                listener.onText(message);
+            } else {
+                listener.onBinary(message);
+            }
+        }
+
+        private void deliverPart(ByteBuffer part, boolean last) {
+            if (last) {
+                messageDelivered = true;
+                inMessage = false;
+            }
+            if (text) {
+                listener.onTextPart(part, last);
+            } else {
+                listener.onBinaryPart(part, last);
+            }
+        }
+
+        private void controlFrame() throws ProtocolViolation {
+            ByteBuffer payload = ByteBuffer.wrap(control, 0, controlLength);
+            switch (opcode) {
+                case Opcode.PING:
+                    if (config.autoPong() && state == State.OPEN) {
+                        byte[] copy = new byte[controlLength];
+                        System.arraycopy(control, 0, copy, 0, controlLength);
+                        emit(true, 0, Opcode.PONG, ByteBuffer.wrap(copy));
+                    }
+                    listener.onPing(payload);
+                    break;
+                case Opcode.PONG:
+                    listener.onPong(payload);
+                    break;
+                default:
+                    onCloseFrame(payload);
+                    break;
+            }
+        }
+
+        /** Forgets the current message; a large accumulator is not kept by an idle connection. */
+        void reset() {
+            inMessage = false;
+            decoder = null;
+            accumulated = 0;
+            accumulator = null;
+            messageSize = 0;
+        }
+    }
+}
