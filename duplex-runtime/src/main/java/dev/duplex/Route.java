@@ -1,0 +1,70 @@
+package dev.duplex;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * A WebSocket endpoint of a server: a path, the handler for connections to it, the subprotocols it
+ * speaks, and where its handlers run. Immutable; the {@code with} methods return copies.
+ *
+ * <pre>{@code
+ * Route.at("/chat", chatHandler).withSubprotocols("chat.v2", "chat.v1")
+ *      .withExecutor(Executors.newVirtualThreadPerTaskExecutor())   // Java 21+
+ * }</pre>
+ */
+public final class Route {
+    private final String path;
+    private final WebSocketHandler handler;
+    private final List<String> subprotocols;
+    private final Executor executor;
+
+    private Route(String path, WebSocketHandler handler, List<String> subprotocols, Executor executor) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a route's path starts with '/': " + path);
+        }
+        this.path = path;
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.subprotocols = List.copyOf(subprotocols);
+        this.executor = executor;
+    }
+
+    /** A route at {@code path} (exact match, without query) whose handlers run on the event loop. */
+    public static Route at(String path, WebSocketHandler handler) {
+        return new Route(path, handler, List.of(), null);
+    }
+
+    /**
+     * The subprotocols this route speaks, most preferred first; the first that the client also
+     * offers is chosen. A client that offers none still connects, with no subprotocol.
+     */
+    public Route withSubprotocols(String... supported) {
+        return new Route(path, handler, List.of(supported), executor);
+    }
+
+    /**
+     * Runs this route's handlers on {@code executor} instead of the event loop, one call at a
+     * time per connection and in order, so that handlers may block (on Java 21+ a virtual-thread
+     * executor is the natural choice).
+     */
+    public Route withExecutor(Executor executor) {
+        return new Route(path, handler, subprotocols, Objects.requireNonNull(executor, "executor"));
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public WebSocketHandler handler() {
+        return handler;
+    }
+
+    public List<String> subprotocols() {
+        return subprotocols;
+    }
+
+    /** Where handlers run, or null for the event loop. */
+    public Executor executor() {
+        return executor;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.duplex;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One open WebSocket connection, server or client side. Safe to use from any thread: calls from
+ * other threads are handed to the connection's event loop in order.
+ *
+ * <p>Sends never block. Each returns a future that completes when the frame's bytes have been
+ * written to the socket, or fails with the reason they never will be (the connection closed,
+ * or the slow-consumer policy refused it). Nothing accepted is dropped silently.
+ */
+public interface WebSocket {
+
+    /** Sends a text message. */
+    CompletableFuture<Void> sendText(CharSequence text);
+
+    /**
+     * Sends a binary message of {@code data}'s remaining bytes. The buffer is consumed; small
+     * payloads are copied at once, larger ones are written from the buffer itself, so do not
+     * change it until the future completes.
+     */
+    CompletableFuture<Void> sendBinary(ByteBuffer data);
+
+    /** Sends a binary message; the array is copied. */
+    default CompletableFuture<Void> sendBinary(byte[] data) {
+        return sendBinary(ByteBuffer.wrap(data.clone()));
+    }
+
+    /** Sends a ping of at most 125 bytes; the pong arrives at {@link WebSocketHandler#onPong}. */
+    CompletableFuture<Void> sendPing(ByteBuffer payload);
+
+    /**
+     * Starts the closing handshake with {@code code} (1000–1003, 1007–1014, 3000–4999) and a
+     * reason of at most 123 UTF-8 bytes. {@link WebSocketHandler#onClose} follows once the peer
+     * answers or the close timeout passes.
+     *
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
+     */
+    CompletableFuture<Void> close(int code, String reason);
+
+    /** Closes with 1000 Normal Closure. */
+    default CompletableFuture<Void> close() {
+        return close(1000, "");
+    }
+
+    /** Closes the TCP connection at once, without a closing handshake (the peer sees 1006). */
+    void abort();
+
+    /** Bytes accepted for sending and not yet written to the socket. */
+    long bufferedAmount();
+
+    /**
+     * Whether {@link #bufferedAmount()} is under the high watermark. When it is not, a sender
+     * should wait for {@link WebSocketHandler#onWritable}.
+     */
+    boolean isWritable();
+
+    /** Whether the connection is open: not closing, not closed. */
+    boolean isOpen();
+
+    /** Stops reading from the peer (TCP flow control then slows the peer down). */
+    void pauseReading();
+
+    /** Reads again after {@link #pauseReading()}. */
+    void resumeReading();
+
+    /** The subprotocol agreed in the handshake, or null. */
+    String subprotocol();
+
+    /** The extensions agreed in the handshake, by name (for example {@code permessage-deflate}). */
+    List<String> extensions();
+
+    /** The request URI: the path and query the client asked for (and scheme, host, port on the client). */
+    URI requestUri();
+
+    /** The peer's address. */
+    InetSocketAddress remoteAddress();
+
+    /** The local address. */
+    InetSocketAddress localAddress();
+
+    /** The value stored under {@code key} on this connection, or null. */
+    <T> T attribute(String key);
+
+    /** Stores a value on this connection (null removes it). */
+    void attribute(String key, Object value);
+}

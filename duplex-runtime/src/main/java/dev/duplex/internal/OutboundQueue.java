@@ -1,0 +1,195 @@
+package dev.duplex.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The bytes a connection has accepted for sending and not yet written, as a list of buffers for
+ * one gathering write. Small pieces (frame headers, payloads up to a threshold) are copied into
+ * pooled chunks so that many frames leave in one system call; larger payloads are queued by
+ * reference, without a copy. Each send's future completes once its last byte reaches the socket.
+ *
+ * <p>Used by the connection's event loop thread only.
+ */
+public final class OutboundQueue {
+    /** How many buffers one gathering write passes (well under any IOV_MAX). */
+    private static final int MAX_WRITE_BUFFERS = 64;
+
+    private final BufferPool pool;
+    private final int copyThreshold;
+
+    private ByteBuffer[] buffers = new ByteBuffer[8];
+    private boolean[] pooled = new boolean[8];
+    private int head;
+    private int tail;
+
+    private long[] completionEnds = new long[8];
+    private CompletableFuture<?>[] completions = new CompletableFuture<?>[8];
+    private int completionHead;
+    private int completionTail;
+
+    private long enqueued;
+    private long written;
+
+    /**
+     * @param pool          where chunks come from
+     * @param copyThreshold payloads up to this size are copied; the event loop's shared read
+     *                      buffer is no larger, so a view of it is never kept past the pass
+     */
+    public OutboundQueue(BufferPool pool, int copyThreshold) {
+        this.pool = pool;
+        this.copyThreshold = copyThreshold;
+    }
+
+    /**
+     * Queues {@code src}'s remaining bytes, consuming them. Copies up to the threshold;
+     * above it keeps a reference, and the caller must leave the buffer alone until written.
+     */
+    public void add(ByteBuffer src) {
+        int n = src.remaining();
+        if (n == 0) {
+            return;
+        }
+        enqueued += n;
+        if (n > copyThreshold) {
+            push(src, false);
+            return;
+        }
+        while (n > 0) {
+            ByteBuffer last = tail > head && pooled[tail - 1] ? buffers[tail - 1] : null;
+            int room = last == null ? 0 : last.capacity() - last.limit();
+            if (room == 0) {
+                last = pool.acquire();
+                last.limit(0);
+                push(last, true);
+                room = last.capacity();
+            }
+            int k = Math.min(room, n);
+            append(last, src, k);
+            n -= k;
+        }
+    }
+
+    private static void append(ByteBuffer chunk, ByteBuffer src, int n) {
+        int at = chunk.limit();
+        chunk.limit(at + n);
+        chunk.put(at, src, src.position(), n);
+        src.position(src.position() + n);
+    }
+
+    /** Registers {@code f} to complete when every byte queued so far is written. */
+    public void completeWhenWritten(CompletableFuture<?> f) {
+        if (enqueued == written) {
+            f.complete(null);
+            return;
+        }
+        if (completionTail == completions.length) {
+            compactCompletions();
+        }
+        completionEnds[completionTail] = enqueued;
+        completions[completionTail++] = f;
+    }
+
+    /**
+     * Writes as much as the transport takes now.
+     *
+     * @return true when everything is written
+     */
+    public boolean flush(Transport transport) throws IOException {
+        while (head < tail) {
+            int count = Math.min(tail - head, MAX_WRITE_BUFFERS);
+            long n = transport.write(buffers, head, count);
+            written += n;
+            releaseWritten();
+            completeWritten();
+            if (n == 0 && head < tail) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bytes accepted and not yet written. */
+    public long pending() {
+        return enqueued - written;
+    }
+
+    public boolean isEmpty() {
+        return head == tail;
+    }
+
+    /** Drops everything queued, failing the waiting futures with {@code cause}, and returns chunks to the pool. */
+    public void discard(Throwable cause) {
+        for (int i = head; i < tail; i++) {
+            if (pooled[i]) {
+                pool.release(buffers[i]);
+            }
+            buffers[i] = null;
+        }
+        head = tail = 0;
+        written = enqueued;
+        for (int i = completionHead; i < completionTail; i++) {
+            completions[i].completeExceptionally(cause);
+            completions[i] = null;
+        }
+        completionHead = completionTail = 0;
+    }
+
+    private void releaseWritten() {
+        while (head < tail && !buffers[head].hasRemaining()) {
+            if (pooled[head]) {
+                pool.release(buffers[head]);
+            }
+            buffers[head++] = null;
+        }
+        if (head == tail) {
+            head = tail = 0;
+        }
+    }
+
+    private void completeWritten() {
+        while (completionHead < completionTail && completionEnds[completionHead] <= written) {
+            CompletableFuture<?> f = completions[completionHead];
+            completions[completionHead++] = null;
+            f.complete(null);
+        }
+        if (completionHead == completionTail) {
+            completionHead = completionTail = 0;
+        }
+    }
+
+    private void push(ByteBuffer b, boolean isPooled) {
+        if (tail == buffers.length) {
+            if (head > 0) {
+                int n = tail - head;
+                System.arraycopy(buffers, head, buffers, 0, n);
+                System.arraycopy(pooled, head, pooled, 0, n);
+                java.util.Arrays.fill(buffers, n, tail, null);
+                head = 0;
+                tail = n;
+            }
+            if (tail == buffers.length) {
+                buffers = java.util.Arrays.copyOf(buffers, buffers.length * 2);
+                pooled = java.util.Arrays.copyOf(pooled, pooled.length * 2);
+            }
+        }
+        buffers[tail] = b;
+        pooled[tail++] = isPooled;
+    }
+
+    private void compactCompletions() {
+        int n = completionTail - completionHead;
+        if (completionHead > 0) {
+            System.arraycopy(completionEnds, completionHead, completionEnds, 0, n);
+            System.arraycopy(completions, completionHead, completions, 0, n);
+            java.util.Arrays.fill(completions, n, completionTail, null);
+            completionHead = 0;
+            completionTail = n;
+        }
+        if (completionTail == completions.length) {
+            completionEnds = java.util.Arrays.copyOf(completionEnds, n * 2);
+            completions = java.util.Arrays.copyOf(completions, n * 2);
+        }
+    }
+}

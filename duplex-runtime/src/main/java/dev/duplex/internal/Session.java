@@ -1,0 +1,504 @@
+package dev.duplex.internal;
+
+import dev.duplex.WebSocket;
+import dev.duplex.WebSocketHandler;
+import dev.duplex.protocol.CloseStatus;
+import dev.duplex.protocol.Connection;
+import dev.duplex.protocol.Output;
+import dev.duplex.protocol.ProtocolListener;
+import dev.duplex.protocol.extension.Extension;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open WebSocket: joins the protocol core, the socket and the application's handler. All
+ * state is touched on the connection's event loop; the {@link WebSocket} methods may be called
+ * from any thread and hop onto the loop.
+ */
+public final class Session implements WebSocket, ProtocolListener, Output, SocketEndpoint.Stage {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SocketEndpoint endpoint;
+    private final EventLoop loop;
+    private final Connection core;
+    private final WebSocketHandler handler;
+    private final SessionSettings settings;
+    private final Executor dispatch;
+    private final String subprotocol;
+    private final List<String> extensionNames;
+    private final URI requestUri;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+
+    private final AtomicLong notYetQueued = new AtomicLong();
+    private volatile long queued;
+    private volatile boolean open = true;
+    private volatile Map<String, Object> attributes;
+
+    private Runnable onRelease;
+    private boolean overHighWatermark;
+    private boolean closeReported;
+    private long lastHeardNanos;
+    private final TimerWheel.Timer pingTimer = new TimerWheel.Timer(this::onPingTimer);
+    private final TimerWheel.Timer idleTimer = new TimerWheel.Timer(this::onIdleTimer);
+    private final TimerWheel.Timer closeTimer = new TimerWheel.Timer(this::onCloseTimer);
+
+    public Session(SocketEndpoint endpoint, boolean server, List<Extension> extensions, String subprotocol,
+                   URI requestUri, WebSocketHandler handler, SessionSettings settings) {
+        this.endpoint = endpoint;
+        this.loop = endpoint.loop();
+        this.handler = handler;
+        this.settings = settings;
+        this.dispatch = settings.executor() == null ? null : new SerialExecutor(settings.executor());
+        this.subprotocol = subprotocol;
+        this.extensionNames = extensions.stream().map(e -> e.agreed().name()).toList();
+        this.requestUri = requestUri;
+        this.remote = address(endpoint, true);
+        this.local = address(endpoint, false);
+        this.core = server
+                ? Connection.server(settings.protocol(), extensions, this, this)
+                : Connection.client(settings.protocol(), extensions, this, this);
+    }
+
+    private static InetSocketAddress address(SocketEndpoint e, boolean remote) {
+        try {
+            return (InetSocketAddress) (remote ? e.transport().channel().getRemoteAddress()
+                    : e.transport().channel().getLocalAddress());
+        } catch (IOException | RuntimeException ex) {
+            return null;
+        }
+    }
+
+    /** Runs {@code r} once the socket is closed (the server forgets the connection then). */
+    public void onRelease(Runnable r) {
+        this.onRelease = r;
+    }
+
+    /** The socket this session runs on. */
+    public SocketEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Takes over the socket: call on the loop once the handshake response is sent or read. */
+    public void open() {
+        endpoint.stage(this);
+        long now = System.nanoTime();
+        lastHeardNanos = now;
+        if (!settings.pingInterval().isZero()) {
+            loop.timers().schedule(pingTimer, settings.pingInterval().toNanos(), now);
+        }
+        if (!settings.idleTimeout().isZero()) {
+            loop.timers().schedule(idleTimer, settings.idleTimeout().toNanos(), now);
+        }
+        call(() -> handler.onOpen(this));
+    }
+
+    // ------------------------------------------------------------ bytes in (loop)
+
+    @Override
+    public void onData(ByteBuffer in) {
+        lastHeardNanos = System.nanoTime();
+        core.receive(in);
+    }
+
+    @Override
+    public void onEnd() {
+        core.receiveEnd();
+        endpoint.closeAfterFlush();
+    }
+
+    @Override
+    public void onTransportClosed(Throwable cause) {
+        if (core.state() != Connection.State.CLOSED) {
+            if (cause != null) {
+                call(() -> handler.onError(this, cause));
+            }
+            core.receiveEnd();
+        }
+        cancelTimers();
+        loop.timers().cancel(closeTimer);
+        if (onRelease != null) {
+            onRelease.run();
+        }
+    }
+
+    @Override
+    public void onFlushed(long pending) {
+        queued = pending;
+        if (overHighWatermark && pending + notYetQueued.get() <= settings.lowWatermark()) {
+            overHighWatermark = false;
+            if (open) {
+                call(() -> handler.onWritable(this));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ protocol events (loop)
+
+    @Override
+    public void onText(ByteBuffer utf8) {
+        String text = decode(utf8);
+        if (dispatch == null) {
+            try {
+                handler.onText(this, text); // no lambda on the hot path
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        } else {
+            dispatch.execute(() -> guard(() -> handler.onText(this, text)));
+        }
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        if (dispatch == null) {
+            try {
+                handler.onBinary(this, data);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        } else {
+            ByteBuffer copy = copy(data);
+            call(() -> handler.onBinary(this, copy));
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        ByteBuffer p = dispatch == null ? payload : copy(payload);
+        call(() -> handler.onPing(this, p));
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        ByteBuffer p = dispatch == null ? payload : copy(payload);
+        call(() -> handler.onPong(this, p));
+    }
+
+    @Override
+    public void onClosed(CloseStatus status, boolean closedByPeer) {
+        open = false;
+        cancelTimers();
+        if (core.shouldCloseTransport()) {
+            endpoint.closeAfterFlush();
+        } else {
+            // A client waits for the server to close TCP; not forever.
+            loop.timers().schedule(closeTimer, settings.closeTimeout().toNanos(), System.nanoTime());
+        }
+        if (!closeReported) {
+            closeReported = true;
+            call(() -> handler.onClose(this, status.code(), status.reason(), closedByPeer));
+        }
+    }
+
+    // ------------------------------------------------------------ frames out (loop)
+
+    @Override
+    public void frame(ByteBuffer header, ByteBuffer payload) {
+        endpoint.write(header);
+        endpoint.write(payload);
+    }
+
+    // ------------------------------------------------------------ WebSocket (any thread)
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text) {
+        String s = text.toString();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (loop.inLoop()) {
+            sendOnLoop(true, s, null, f, 0);
+        } else {
+            long n = s.length();
+            notYetQueued.addAndGet(n);
+            loop.execute(() -> sendOnLoop(true, s, null, f, n));
+        }
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (loop.inLoop()) {
+            sendOnLoop(false, null, data, f, 0);
+        } else {
+            long n = data.remaining();
+            notYetQueued.addAndGet(n);
+            loop.execute(() -> sendOnLoop(false, null, data, f, n));
+        }
+        return f;
+    }
+
+    private void sendOnLoop(boolean text, String s, ByteBuffer data, CompletableFuture<Void> f, long counted) {
+        if (counted != 0) {
+            notYetQueued.addAndGet(-counted);
+        }
+        if (core.state() != Connection.State.OPEN) {
+            f.completeExceptionally(new IllegalStateException("cannot send: the connection is "
+                    + (core.state() == Connection.State.CLOSE_SENT ? "closing" : "closed")));
+            return;
+        }
+        long size = text ? s.length() : data.remaining();
+        if (endpoint.pending() + size > settings.maxBuffered()) {
+            slowConsumer(f, size);
+            return;
+        }
+        try {
+            if (text) {
+                core.sendText(s);
+            } else {
+                core.sendBinary(data);
+            }
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+            return;
+        }
+        afterSend(f);
+    }
+
+    private void slowConsumer(CompletableFuture<Void> f, long size) {
+        String why = "the peer reads too slowly: " + endpoint.pending() + " bytes are queued and " + size
+                + " more would pass the limit of " + settings.maxBuffered();
+        f.completeExceptionally(new IllegalStateException(why));
+        if (settings.closeSlowConsumers()) {
+            log.debug("closing {} with 1008: {}", remote, why);
+            closeOnLoop(CloseStatus.POLICY_VIOLATION, "slow consumer", null);
+        }
+    }
+
+    private void afterSend(CompletableFuture<Void> f) {
+        endpoint.outbound().completeWhenWritten(f);
+        long pending = endpoint.pending();
+        queued = pending;
+        if (pending >= settings.highWatermark()) {
+            overHighWatermark = true;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPing(ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("ping payload is " + payload.remaining() + " bytes; at most 125 fit");
+        }
+        ByteBuffer p = copy(payload);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        onLoop(() -> {
+            try {
+                core.sendPing(p);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+                return;
+            }
+            afterSend(f);
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> close(int code, String reason) {
+        CloseStatus.of(code, reason); // the caller's mistake is reported to the caller, now
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        onLoop(() -> closeOnLoop(code, reason, f));
+        return f;
+    }
+
+    private void closeOnLoop(int code, String reason, CompletableFuture<Void> f) {
+        if (core.state() != Connection.State.OPEN) {
+            if (f != null) {
+                f.complete(null);
+            }
+            return;
+        }
+        open = false;
+        core.close(code, reason);
+        if (f != null) {
+            endpoint.outbound().completeWhenWritten(f);
+        }
+        loop.timers().schedule(closeTimer, settings.closeTimeout().toNanos(), System.nanoTime());
+    }
+
+    @Override
+    public void abort() {
+        onLoop(() -> endpoint.closeNow(null));
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return queued + notYetQueued.get();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return bufferedAmount() < settings.highWatermark();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void pauseReading() {
+        onLoop(() -> endpoint.pauseReading(true));
+    }
+
+    @Override
+    public void resumeReading() {
+        onLoop(() -> endpoint.pauseReading(false));
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return extensionNames;
+    }
+
+    @Override
+    public URI requestUri() {
+        return requestUri;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(String key) {
+        Map<String, Object> a = attributes;
+        return a == null ? null : (T) a.get(key);
+    }
+
+    @Override
+    public void attribute(String key, Object value) {
+        Map<String, Object> a = attributes;
+        if (a == null) {
+            synchronized (this) {
+                if (attributes == null) {
+                    attributes = new ConcurrentHashMap<>();
+                }
+                a = attributes;
+            }
+        }
+        if (value == null) {
+            a.remove(key);
+        } else {
+            a.put(key, value);
+        }
+    }
+
+    /** Starts the closing handshake with 1001 Going Away (server shutdown); call from any thread. */
+    public void goAway() {
+        onLoop(() -> closeOnLoop(CloseStatus.GOING_AWAY, "server shutting down", null));
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + remote + (requestUri == null ? "" : " " + requestUri) + "]";
+    }
+
+    // ------------------------------------------------------------ timers (loop)
+
+    private void onPingTimer() {
+        if (core.state() == Connection.State.OPEN) {
+            core.sendPing(EMPTY.duplicate());
+            loop.timers().schedule(pingTimer, settings.pingInterval().toNanos(), System.nanoTime());
+        }
+    }
+
+    private void onIdleTimer() {
+        long now = System.nanoTime();
+        long idle = now - lastHeardNanos;
+        long limit = settings.idleTimeout().toNanos();
+        if (idle < limit) {
+            loop.timers().schedule(idleTimer, limit - idle, now);
+        } else if (core.state() == Connection.State.OPEN) {
+            closeOnLoop(CloseStatus.GOING_AWAY, "idle timeout", null);
+        }
+    }
+
+    private void onCloseTimer() {
+        endpoint.closeNow(null);
+    }
+
+    private void cancelTimers() {
+        loop.timers().cancel(pingTimer);
+        loop.timers().cancel(idleTimer);
+        if (core.state() == Connection.State.CLOSED && core.shouldCloseTransport()) {
+            loop.timers().cancel(closeTimer);
+        }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private void onLoop(Runnable r) {
+        if (loop.inLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    /** Runs a handler callback where handlers run, reporting what it throws. */
+    private void call(Runnable r) {
+        if (dispatch == null) {
+            guard(r);
+        } else {
+            dispatch.execute(() -> guard(r));
+        }
+    }
+
+    private void guard(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    private void handlerFailed(Throwable t) {
+        log.warn("handler for {} threw; closing with 1011", this, t);
+        try {
+            handler.onError(this, t);
+        } catch (Throwable ignored) {
+            // already reporting a failure
+        }
+        onLoop(() -> closeOnLoop(CloseStatus.INTERNAL_ERROR, "internal error", null));
+    }
+
+    private static String decode(ByteBuffer utf8) {
+        if (utf8.hasArray()) {
+            return new String(utf8.array(), utf8.arrayOffset() + utf8.position(), utf8.remaining(), StandardCharsets.UTF_8);
+        }
+        byte[] b = new byte[utf8.remaining()];
+        utf8.duplicate().get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static ByteBuffer copy(ByteBuffer b) {
+        ByteBuffer c = ByteBuffer.allocate(b.remaining());
+        c.put(b.duplicate()).flip();
+        return c;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.duplex.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One socket on one event loop: reads into the loop's shared buffer and hands the bytes to the
+ * current {@link Stage} (HTTP head, then WebSocket), and writes what the stage queues with one
+ * gathering write per loop pass. It holds no buffer while idle: reads use the loop's buffer and
+ * outbound chunks go back to the pool once written.
+ */
+public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flushable {
+    private static final Logger log = LoggerFactory.getLogger(SocketEndpoint.class);
+    /** Reads per readiness event before other connections get their turn. */
+    private static final int READS_PER_EVENT = 16;
+
+    /** What the bytes read mean at the moment: an HTTP exchange, then a WebSocket session. */
+    public interface Stage {
+        /** Bytes read; the buffer is the loop's and is reused after the call. Consume what you need. */
+        void onData(ByteBuffer in);
+
+        /** The peer ended its side of the stream. */
+        void onEnd();
+
+        /** Queued output was written; {@code pending} bytes are still waiting. */
+        default void onFlushed(long pending) {}
+
+        /** The socket is closed; {@code cause} is the I/O error that closed it, or null. Called once. */
+        void onTransportClosed(Throwable cause);
+    }
+
+    private final EventLoop loop;
+    private final Transport transport;
+    private final OutboundQueue out;
+    private SelectionKey key;
+    private Stage stage;
+    private boolean flushScheduled;
+    private boolean closeAfterFlush;
+    private boolean closed;
+    private boolean readingPaused;
+
+    public SocketEndpoint(EventLoop loop, Transport transport) {
+        this.loop = loop;
+        this.transport = transport;
+        this.out = new OutboundQueue(loop.pool(), EventLoop.READ_BUFFER_BYTES);
+    }
+
+    /** Registers for reading with {@code first} as the stage; call on the loop. */
+    public void start(Stage first) throws IOException {
+        this.stage = first;
+        this.key = loop.register(transport.channel(), SelectionKey.OP_READ, this);
+        if (transport.hasPendingOutput()) {
+            scheduleFlush();
+        }
+    }
+
+    /** Switches what incoming bytes mean (after the HTTP upgrade). */
+    public void stage(Stage next) {
+        this.stage = next;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    @Override
+    public void onReady(SelectionKey k) {
+        try {
+            int ready = k.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                flushNow();
+            }
+            if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
+                readAvailable();
+            }
+        } catch (CancelledKeyException e) {
+            closeNow(null);
+        }
+    }
+
+    private void readAvailable() {
+        ByteBuffer buf = loop.readBuffer();
+        for (int i = 0; i < READS_PER_EVENT && !closed && !readingPaused; i++) {
+            buf.clear();
+            int n;
+            try {
+                n = transport.read(buf);
+            } catch (IOException e) {
+                closeNow(e);
+                return;
+            }
+            if (n < 0) {
+                stage.onEnd();
+                break;
+            }
+            if (n == 0) {
+                break;
+            }
+            buf.flip();
+            stage.onData(buf);
+            if (n < buf.capacity() && !transport.hasBufferedInput()) {
+                break; // the socket is drained for now
+            }
+        }
+        // TLS may have handshake records to send, or just became ready for queued data.
+        if (!closed && (transport.hasPendingOutput() || !out.isEmpty())) {
+            scheduleFlush();
+        }
+    }
+
+    /** Queues bytes for the next flush (consuming {@code b}); call on the loop. */
+    public void write(ByteBuffer b) {
+        if (closed) {
+            b.position(b.limit());
+            return;
+        }
+        out.add(b);
+        scheduleFlush();
+    }
+
+    /** The queue, for stages that attach completions to what they wrote. */
+    public OutboundQueue outbound() {
+        return out;
+    }
+
+    public void scheduleFlush() {
+        if (!flushScheduled && !closed) {
+            flushScheduled = true;
+            loop.flushLater(this);
+        }
+    }
+
+    @Override
+    public void flushNow() {
+        flushScheduled = false;
+        if (closed) {
+            return;
+        }
+        boolean done;
+        try {
+            done = transport.flushPendingOutput() && (!transport.isReady() || out.flush(transport))
+                    && transport.flushPendingOutput();
+        } catch (IOException e) {
+            closeNow(e);
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        boolean drained = done && out.isEmpty();
+        interest(SelectionKey.OP_WRITE, !done);
+        stage.onFlushed(out.pending());
+        if (drained && closeAfterFlush) {
+            closeNow(null);
+        }
+    }
+
+    /** Closes the socket once everything queued has been written. */
+    public void closeAfterFlush() {
+        closeAfterFlush = true;
+        if (!flushScheduled) {
+            scheduleFlush();
+        }
+    }
+
+    /** Bytes queued and not yet written. */
+    public long pending() {
+        return out.pending();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops or restarts reading; TCP flow control then holds the peer back. */
+    public void pauseReading(boolean paused) {
+        readingPaused = paused;
+        interest(SelectionKey.OP_READ, !paused);
+    }
+
+    /** Closes the socket now, failing whatever is still queued. */
+    public void closeNow(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            transport.channel().close();
+        } catch (IOException e) {
+            log.debug("closing a socket failed", e);
+        }
+        out.discard(cause != null ? cause : new ClosedChannelException());
+        transport.release();
+        if (stage != null) {
+            stage.onTransportClosed(cause);
+        }
+    }
+
+    private void interest(int op, boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = key.interestOps();
+        int next = on ? ops | op : ops & ~op;
+        if (next != ops) {
+            key.interestOps(next);
+        }
+    }
+}
