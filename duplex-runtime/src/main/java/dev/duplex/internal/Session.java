@@ -48,6 +48,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     private volatile Map<String, Object> attributes;
 
     private Runnable onRelease;
+    /** Why we cut the connection ourselves, reported instead of 1006 when the socket closes. */
+    private CloseStatus localFailure;
     private boolean overHighWatermark;
     private boolean closeReported;
     private long lastHeardNanos;
@@ -122,7 +124,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     @Override
     public void onTransportClosed(Throwable cause) {
         if (core.state() != Connection.State.CLOSED) {
-            if (cause != null) {
+            if (cause != null && localFailure == null) {
                 call(() -> handler.onError(this, cause));
             }
             core.receiveEnd();
@@ -199,7 +201,9 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         }
         if (!closeReported) {
             closeReported = true;
-            call(() -> handler.onClose(this, status.code(), status.reason(), closedByPeer));
+            CloseStatus reported = localFailure != null ? localFailure : status;
+            boolean byPeer = localFailure == null && closedByPeer;
+            call(() -> handler.onClose(this, reported.code(), reported.reason(), byPeer));
         }
     }
 
@@ -219,9 +223,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (loop.inLoop()) {
             sendOnLoop(true, s, null, f, 0);
-        } else {
+        } else if (admit(s.length(), f)) {
             long n = s.length();
-            notYetQueued.addAndGet(n);
             loop.execute(() -> sendOnLoop(true, s, null, f, n));
         }
         return f;
@@ -232,12 +235,25 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (loop.inLoop()) {
             sendOnLoop(false, null, data, f, 0);
-        } else {
+        } else if (admit(data.remaining(), f)) {
             long n = data.remaining();
-            notYetQueued.addAndGet(n);
             loop.execute(() -> sendOnLoop(false, null, data, f, n));
         }
         return f;
+    }
+
+    /**
+     * Counts a send from another thread against the outbound limit before it is queued for the
+     * loop, so that a fast producer cannot grow the loop's task queue without bound either.
+     */
+    private boolean admit(long size, CompletableFuture<Void> f) {
+        long total = notYetQueued.addAndGet(size);
+        if (queued + total <= settings.maxBuffered()) {
+            return true;
+        }
+        notYetQueued.addAndGet(-size);
+        onLoop(() -> slowConsumer(f, size));
+        return false;
     }
 
     private void sendOnLoop(boolean text, String s, ByteBuffer data, CompletableFuture<Void> f, long counted) {
@@ -272,8 +288,12 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
                 + " more would pass the limit of " + settings.maxBuffered();
         f.completeExceptionally(new IllegalStateException(why));
         if (settings.closeSlowConsumers()) {
+            // A close frame would wait behind everything the peer is not reading: cut the
+            // connection now, and fail what is queued rather than hold it.
             log.debug("closing {} with 1008: {}", remote, why);
-            closeOnLoop(CloseStatus.POLICY_VIOLATION, "slow consumer", null);
+            localFailure = new CloseStatus(CloseStatus.POLICY_VIOLATION, "slow consumer");
+            open = false;
+            endpoint.closeNow(new java.io.IOException(why));
         }
     }
 
