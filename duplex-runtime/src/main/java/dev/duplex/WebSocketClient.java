@@ -129,6 +129,16 @@ public final class WebSocketClient implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Opens a connection that reconnects after failures and server-side closes, waiting
+     * {@code backoff} between attempts, until {@link ReconnectingWebSocket#close()}.
+     */
+    public ReconnectingWebSocket openReconnecting(URI uri, WebSocketHandler handler, ClientOptions options, Backoff backoff) {
+        ReconnectingWebSocket r = new ReconnectingWebSocket(this, uri, handler, options, backoff);
+        r.start();
+        return r;
+    }
+
     private static Transport tls(SocketChannel ch, SSLContext ctx, String host, int port, boolean verify) {
         try {
             Class<?> c = Class.forName("dev.duplex.internal.TlsTransport");
