@@ -61,6 +61,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final EventLoop[] loops;
     private final int id = SERVERS.incrementAndGet();
     private ServerSocketChannel serverChannel;
+    private InetSocketAddress bound;
     private Thread acceptor;
     private volatile boolean stopping;
     private int next;
@@ -98,6 +99,7 @@ public final class WebSocketServer implements AutoCloseable {
             loops[i] = new EventLoop("duplex-server-" + id + "-loop-" + i);
             loops[i].start();
         }
+        bound = address();
         acceptor = new Thread(this::acceptLoop, "duplex-server-" + id + "-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -171,7 +173,7 @@ public final class WebSocketServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        log.info("Duplex stopped on {}", format(new InetSocketAddress(config.host, config.port)));
+        log.info("Duplex stopped on {}", format(bound));
     }
 
     /** {@link #stop(Duration)} with a 5-second grace period. */
