@@ -109,7 +109,8 @@ public final class Utf8Validator {
         while (i < to) {
             if (s == ACCEPT) {
                 // Skip ASCII eight bytes at a time: the common case for JSON and chat text.
-                while (i + 8 <= to && ((long) LONG_LE.get(a, i) & HIGH_BITS) == 0) {
+                int end8 = i + ((to - i) & ~7);
+                while (i < end8 && ((long) LONG_LE.get(a, i) & HIGH_BITS) == 0) {
                     i += 8;
                 }
                 if (i == to) {
