@@ -1,6 +1,7 @@
 package dev.duplex;
 
 import dev.duplex.protocol.ProtocolConfig;
+import dev.duplex.protocol.deflate.PerMessageDeflate;
 import dev.duplex.protocol.extension.ExtensionFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,11 @@ public final class ClientOptions {
     private ClientOptions(Builder b) {
         this.headers = Map.copyOf(b.headers);
         this.subprotocols = List.copyOf(b.subprotocols);
-        this.extensions = List.copyOf(b.extensions);
+        List<ExtensionFactory> ext = new ArrayList<>(b.extensions);
+        if (b.compression && ext.stream().noneMatch(f -> f.name().equalsIgnoreCase(PerMessageDeflate.NAME))) {
+            ext.add(PerMessageDeflate.defaults());
+        }
+        this.extensions = List.copyOf(ext);
         this.connectTimeout = b.connectTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.pingInterval = b.pingInterval;
@@ -142,8 +147,18 @@ public final class ClientOptions {
         private long highWatermark = 1 << 20;
         private long lowWatermark = 256 << 10;
         private long maxBuffered = 16 << 20;
+        private boolean compression = true;
 
         private Builder() {}
+
+        /**
+         * Offer permessage-deflate (default true, as browsers do); the server decides. Add a
+         * configured {@link PerMessageDeflate} with {@link #extension} to tune it.
+         */
+        public Builder compression(boolean offer) {
+            this.compression = offer;
+            return this;
+        }
 
         /** An extra request header (an Origin, an Authorization, a cookie...). */
         public Builder header(String name, String value) {

@@ -9,6 +9,7 @@ import dev.duplex.internal.SocketEndpoint;
 import dev.duplex.internal.StaticFiles;
 import dev.duplex.internal.Transport;
 import dev.duplex.protocol.ProtocolConfig;
+import dev.duplex.protocol.deflate.PerMessageDeflate;
 import dev.duplex.protocol.extension.ExtensionFactory;
 import dev.duplex.protocol.handshake.OriginPolicy;
 import dev.duplex.protocol.http.HttpHeadLimits;
@@ -278,8 +279,20 @@ public final class WebSocketServer implements AutoCloseable {
         private long maxBuffered = 16 << 20;
         private boolean closeSlowConsumers = true;
         private SSLContext sslContext;
+        private boolean compression = true;
 
         private Builder() {}
+
+        /**
+         * Accept permessage-deflate when clients offer it (default true) with
+         * {@link PerMessageDeflate#defaults()}: no server context takeover, so one compressor per
+         * event loop serves every connection; messages under 256 bytes go uncompressed. Add a
+         * configured {@link PerMessageDeflate} with {@link #extension} to tune it.
+         */
+        public Builder compression(boolean accept) {
+            this.compression = accept;
+            return this;
+        }
 
         /** The address to listen on (default: every interface). */
         public Builder host(String host) {
@@ -444,7 +457,11 @@ public final class WebSocketServer implements AutoCloseable {
             Duration closeT = closeTimeout;
             java.util.function.Function<Executor, SessionSettings> settings = executor ->
                     new SessionSettings(protocol, high, low, max, closeSlow, ping, idle, closeT, executor);
-            ServerContext ctx = new ServerContext(routes, originPolicy, List.copyOf(extensions), pages, files,
+            List<ExtensionFactory> ext = new ArrayList<>(extensions);
+            if (compression && ext.stream().noneMatch(f -> f.name().equalsIgnoreCase(PerMessageDeflate.NAME))) {
+                ext.add(PerMessageDeflate.defaults());
+            }
+            ServerContext ctx = new ServerContext(routes, originPolicy, List.copyOf(ext), pages, files,
                     headLimits, handshakeTimeout, settings);
             return new WebSocketServer(this, ctx);
         }

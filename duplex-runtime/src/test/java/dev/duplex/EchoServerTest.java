@@ -102,6 +102,23 @@ class EchoServerTest {
     }
 
     @Test
+    void compressionIsNegotiatedByDefaultAndCarriesLargeCompressibleMessages() throws Exception {
+        Inbox inbox = new Inbox();
+        WebSocket ws = client.open(uri("/echo"), inbox, ClientOptions.builder().maxMessageSize(16 << 20).build())
+                .get(10, TimeUnit.SECONDS);
+        assertThat(ws.extensions()).containsExactly("permessage-deflate");
+        assertThat(server.connections().get(0).extensions()).containsExactly("permessage-deflate");
+        String json = "{\"user\":\"ada\",\"text\":\"hello, world\"}".repeat(200_000); // ~8 MiB
+        ws.sendText(json);
+        assertThat(inbox.next()).isEqualTo(json);
+
+        Inbox plain = new Inbox();
+        WebSocket uncompressed = client.open(uri("/echo"), plain, ClientOptions.builder().compression(false).build())
+                .get(10, TimeUnit.SECONDS);
+        assertThat(uncompressed.extensions()).isEmpty();
+    }
+
+    @Test
     void manyMessagesArriveInOrder() throws Exception {
         Inbox inbox = new Inbox();
         WebSocket ws = client.open(uri("/echo"), inbox, ClientOptions.defaults()).get(10, TimeUnit.SECONDS);

@@ -18,6 +18,8 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     private static final Logger log = LoggerFactory.getLogger(SocketEndpoint.class);
     /** Reads per readiness event before other connections get their turn. */
     private static final int READS_PER_EVENT = 16;
+    /** How long a closing socket keeps reading (and dropping) what the peer still sends. */
+    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     /** What the bytes read mean at the moment: an HTTP exchange, then a WebSocket session. */
     public interface Stage {
@@ -41,6 +43,8 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     private Stage stage;
     private boolean flushScheduled;
     private boolean closeAfterFlush;
+    private boolean lingering;
+    private TimerWheel.Timer lingerTimer;
     private boolean closed;
     private boolean readingPaused;
 
@@ -99,11 +103,18 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
                 return;
             }
             if (n < 0) {
+                if (lingering) {
+                    closeNow(null);
+                    return;
+                }
                 stage.onEnd();
                 break;
             }
             if (n == 0) {
                 break;
+            }
+            if (lingering) {
+                continue; // closing: what the peer still sends is read only to be dropped
             }
             buf.flip();
             stage.onData(buf);
@@ -160,8 +171,35 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         interest(SelectionKey.OP_WRITE, !done);
         stage.onFlushed(out.pending());
         if (drained && closeAfterFlush) {
-            closeNow(null);
+            linger();
         }
+    }
+
+    /**
+     * Closes gracefully: sends FIN after the last byte, then reads and drops whatever the peer
+     * still sends until it closes too, or for two seconds at most. Closing at once while unread
+     * input is pending makes the kernel send RST, and the peer's kernel may then discard our
+     * close frame before the peer reads it (a 1009 would arrive as 1006).
+     */
+    private void linger() {
+        if (lingering || closed) {
+            return;
+        }
+        lingering = true;
+        try {
+            transport.shutdownOutput();
+            if (!transport.flushPendingOutput()) {
+                transport.flushPendingOutput();
+            }
+            transport.channel().shutdownOutput();
+        } catch (IOException e) {
+            closeNow(null);
+            return;
+        }
+        readingPaused = false;
+        interest(SelectionKey.OP_READ, true);
+        lingerTimer = new TimerWheel.Timer(() -> closeNow(null));
+        loop.timers().schedule(lingerTimer, LINGER_NANOS, System.nanoTime());
     }
 
     /** Closes the socket once everything queued has been written. */
@@ -193,6 +231,9 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
             return;
         }
         closed = true;
+        if (lingerTimer != null) {
+            loop.timers().cancel(lingerTimer);
+        }
         if (key != null) {
             key.cancel();
         }
