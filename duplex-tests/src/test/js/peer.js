@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// A Node `ws` peer for Duplex's interop tests, driven through stdin and reporting on stdout.
+//
+//   node peer.js client <ws-url> <maxPayload>     connects to a Duplex server
+//   node peer.js server <port> <maxPayload>       listens on 127.0.0.1:<port> (0: any) for a Duplex client
+//
+// Commands, one JSON object a line on stdin, act on the open connection:
+//   {"op":"text","data":S} {"op":"binary","b64":B} {"op":"bigText","reps":N} {"op":"bigBinary","size":N}
+//   {"op":"fragments","kind":"text"|"binary","parts":[S|B...],"raw":bool}   (raw: text parts given as base64 bytes)
+//   (with "pingB64":B, a ping goes out between the first and second fragments)
+//   {"op":"ping","b64":B} {"op":"close","code":N,"reason":S} {"op":"close"} (a close frame without a code)
+// Events, one JSON object a line on stdout:
+//   {"ev":"listening","port":N} {"ev":"open"} {"ev":"text","bytes":N,"sha256":H,"data":S (small only)}
+//   {"ev":"binary","bytes":N,"sha256":H,"b64":B (small only)} {"ev":"ping","b64":B} {"ev":"pong","b64":B}
+//   {"ev":"close","code":N,"reason":S} {"ev":"error","message":S} {"ev":"version","ws":V,"node":V}
+'use strict';
+const crypto = require('crypto');
+const readline = require('readline');
+const WebSocket = require('ws');
+
+const [mode, target, maxPayloadArg] = process.argv.slice(2);
+const maxPayload = Number(maxPayloadArg || 16 * 1024 * 1024);
+const SMALL = 4096;
+const UNIT = 'Duplex \u00e9\u20ac\u{1D11E} ';
+
+function emit(o) { process.stdout.write(JSON.stringify(o) + '\n'); }
+function sha(buf) { return crypto.createHash('sha256').update(buf).digest('hex'); }
+function pattern(size) {
+  const block = Buffer.alloc(256);
+  for (let i = 0; i < 256; i++) block[i] = (i * 31 + 7) & 0xff;
+  const out = Buffer.alloc(size);
+  for (let off = 0; off < size; off += 256) block.copy(out, off, 0, Math.min(256, size - off));
+  return out;
+}
+
+emit({ ev: 'version', ws: require('ws/package.json').version, node: process.version });
+
+let current = null;
+const pending = [];
+
+function attach(ws, errorsReported) {
+  current = ws;
+  ws.on('message', (data, isBinary) => {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    if (isBinary) {
+      const e = { ev: 'binary', bytes: buf.length, sha256: sha(buf) };
+      if (buf.length <= SMALL) e.b64 = buf.toString('base64');
+      emit(e);
+    } else {
+      const e = { ev: 'text', bytes: buf.length, sha256: sha(buf) };
+      if (buf.length <= SMALL) e.data = buf.toString('utf8');
+      emit(e);
+    }
+  });
+  ws.on('ping', (d) => emit({ ev: 'ping', b64: Buffer.from(d).toString('base64') }));
+  ws.on('pong', (d) => emit({ ev: 'pong', b64: Buffer.from(d).toString('base64') }));
+  ws.on('close', (code, reason) => emit({ ev: 'close', code, reason: Buffer.from(reason).toString('utf8') }));
+  if (!errorsReported) ws.on('error', (err) => emit({ ev: 'error', message: String(err && err.message || err) }));
+  emit({ ev: 'open' });
+  while (pending.length) run(pending.shift());
+}
+
+function run(cmd) {
+  const ws = current;
+  if (!ws) { pending.push(cmd); return; }
+  const done = (err) => { if (err) emit({ ev: 'error', message: 'send failed: ' + err.message }); };
+  switch (cmd.op) {
+    case 'text': ws.send(cmd.data, { binary: false }, done); break;
+    case 'binary': ws.send(Buffer.from(cmd.b64, 'base64'), { binary: true }, done); break;
+    case 'bigText': ws.send(UNIT.repeat(cmd.reps), { binary: false }, done); break;
+    case 'bigBinary': ws.send(pattern(cmd.size), { binary: true }, done); break;
+    case 'fragments': {
+      const binary = cmd.kind === 'binary';
+      cmd.parts.forEach((p, i) => {
+        const data = binary || cmd.raw ? Buffer.from(p, 'base64') : p;
+        ws.send(data, { binary, fin: i === cmd.parts.length - 1 }, done);
+        if (i === 0 && cmd.pingB64 !== undefined) ws.ping(Buffer.from(cmd.pingB64, 'base64'), undefined, done);
+      });
+      break;
+    }
+    case 'ping': ws.ping(Buffer.from(cmd.b64, 'base64'), undefined, done); break;
+    case 'close': if (cmd.code === undefined) ws.close(); else ws.close(cmd.code, cmd.reason); break;
+    default: emit({ ev: 'error', message: 'unknown op ' + cmd.op });
+  }
+}
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim()) run(JSON.parse(line));
+}).on('close', () => process.exit(0)); // the test went away: so do we
+
+if (mode === 'client') {
+  attachWhenOpen(new WebSocket(target, { maxPayload, perMessageDeflate: false }));
+} else if (mode === 'server') {
+  const wss = new WebSocket.Server({ host: '127.0.0.1', port: Number(target), maxPayload, perMessageDeflate: false });
+  wss.on('listening', () => emit({ ev: 'listening', port: wss.address().port }));
+  wss.on('connection', (ws) => attach(ws));
+  wss.on('error', (err) => emit({ ev: 'error', message: String(err.message) }));
+} else {
+  console.error('usage: peer.js client <url> <maxPayload> | server <port> <maxPayload>');
+  process.exit(2);
+}
+
+function attachWhenOpen(ws) {
+  ws.on('open', () => attach(ws, true));
+  ws.on('error', (err) => emit({ ev: 'error', message: String(err && err.message || err) }));
+  ws.on('unexpected-response', (req, res) => emit({ ev: 'error', message: 'unexpected response ' + res.statusCode }));
+}
