@@ -4,6 +4,7 @@ import dev.duplex.internal.ClientHandshakeStage;
 import dev.duplex.internal.EventLoop;
 import dev.duplex.internal.PlainTransport;
 import dev.duplex.internal.SessionSettings;
+import dev.duplex.internal.TlsTransport;
 import dev.duplex.internal.Transport;
 import dev.duplex.protocol.handshake.ClientHandshake;
 import dev.duplex.protocol.handshake.WebSocketUri;
@@ -141,11 +142,9 @@ public final class WebSocketClient implements AutoCloseable {
 
     private static Transport tls(SocketChannel ch, SSLContext ctx, String host, int port, boolean verify) {
         try {
-            Class<?> c = Class.forName("dev.duplex.internal.TlsTransport");
-            return (Transport) c.getMethod("client", SocketChannel.class, SSLContext.class, String.class, int.class,
-                    boolean.class).invoke(null, ch, ctx, host, port, verify);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("TLS is not available in this build", e);
+            return TlsTransport.client(ch, ctx, host, port, verify);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not set up TLS for " + host + ":" + port, e);
         }
     }
 

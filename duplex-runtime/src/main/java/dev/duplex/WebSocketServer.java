@@ -7,6 +7,7 @@ import dev.duplex.internal.Session;
 import dev.duplex.internal.SessionSettings;
 import dev.duplex.internal.SocketEndpoint;
 import dev.duplex.internal.StaticFiles;
+import dev.duplex.internal.TlsTransport;
 import dev.duplex.internal.Transport;
 import dev.duplex.protocol.ProtocolConfig;
 import dev.duplex.protocol.deflate.PerMessageDeflate;
@@ -220,13 +221,8 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    private Transport tls(SocketChannel ch) {
-        try {
-            Class<?> c = Class.forName("dev.duplex.internal.TlsTransport");
-            return (Transport) c.getMethod("server", SocketChannel.class, SSLContext.class).invoke(null, ch, config.sslContext);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("TLS is not available in this build", e);
-        }
+    private Transport tls(SocketChannel ch) throws IOException {
+        return TlsTransport.server(ch, config.sslContext);
     }
 
     private static void pause() {

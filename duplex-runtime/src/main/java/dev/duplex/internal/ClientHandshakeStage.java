@@ -65,6 +65,8 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
             }
         } catch (IOException e) {
             fail(connectFailure(address.toString(), e));
+        } catch (RuntimeException e) {
+            fail(new IOException("could not start the connection to " + uri + ": " + e.getMessage(), e));
         }
     }
 
@@ -77,6 +79,8 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
             }
         } catch (IOException e) {
             fail(connectFailure(uri.getHost() + ":" + port(), e));
+        } catch (RuntimeException e) {
+            fail(new IOException("could not start the connection to " + uri + ": " + e.getMessage(), e));
         }
     }
 

@@ -126,6 +126,11 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         if (!closed && (transport.hasPendingOutput() || !out.isEmpty())) {
             scheduleFlush();
         }
+        // Decrypted or complete records already taken from the socket: the selector will not
+        // report them, so come back for them after other connections have had their turn.
+        if (!closed && !readingPaused && transport.hasBufferedInput()) {
+            loop.execute(this::readAvailable);
+        }
     }
 
     /** Queues bytes for the next flush (consuming {@code b}); call on the loop. */
@@ -223,6 +228,9 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     public void pauseReading(boolean paused) {
         readingPaused = paused;
         interest(SelectionKey.OP_READ, !paused);
+        if (!paused && !closed && transport.hasBufferedInput()) {
+            loop.execute(this::readAvailable);
+        }
     }
 
     /** Closes the socket now, failing whatever is still queued. */
