@@ -1,0 +1,183 @@
+package dev.duplex.cli;
+
+import dev.duplex.Tls;
+import dev.duplex.WebSocketServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code duplex serve}: an echo route, a chat room and its page, optionally static files and TLS. */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        header = "Run a WebSocket server: an echo route, a chat room and a chat page.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
+        description = {
+            "Routes:",
+            "  ws://HOST:PORT/echo     sends every message back unchanged",
+            "                          (text as text, binary as binary)",
+            "  ws://HOST:PORT/chat     sends every message to everyone on /chat, the",
+            "                          sender included; announces joins and leaves as",
+            "                          text: \"* 127.0.0.1:53412 joined\"",
+            "  http://HOST:PORT/       a chat page for browsers, connected to /chat",
+            "  http://HOST:PORT/healthz  answers 200 \"ok\"",
+            "",
+            "With --static DIR, other paths are files from DIR. Browsers may connect only",
+            "from pages of this server (same origin); programs that send no Origin header",
+            "always may. Ctrl-C or SIGTERM stops gracefully: every connection is closed",
+            "with 1001 Going Away (waiting 5 seconds at most)."
+        },
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  duplex serve                       # then open http://127.0.0.1:8080/",
+            "  duplex serve --port 0              # a free port, shown at start",
+            "  duplex serve --host 0.0.0.0 --static ./public",
+            "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem"
+        })
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("duplex");
+    private static final Duration GRACE = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8080",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}); 0 picks a free one.")
+    int port;
+
+    @Option(names = "--static", paramLabel = "DIR",
+            description = "Also serve the files under DIR over plain HTTP (the chat page stays at /).")
+    Path staticDir;
+
+    @ArgGroup(exclusive = false, heading = "%nTLS (wss:// and https://), both or neither:%n")
+    TlsFiles tls;
+
+    static final class TlsFiles {
+        @Option(names = "--tls-cert", paramLabel = "FILE", required = true,
+                description = "PEM certificate chain: the server's certificate first (fullchain.pem).")
+        Path cert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE", required = true,
+                description = "PEM private key of that certificate, unencrypted PKCS#8 (privkey.pem).")
+        Path key;
+    }
+
+    @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "16MiB", converter = Sizes.class,
+            description = "Largest message accepted; bigger ones close the connection with 1009. "
+                    + "Like 1000, 512KiB, 16MiB (default: ${DEFAULT-VALUE}).")
+    long maxMessage;
+
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Event loop threads (default: one per CPU core).")
+    Integer eventLoops;
+
+    private final Env env;
+
+    ServeCommand(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw usage("--port must be from 0 to 65535, was " + port);
+        }
+        if (eventLoops != null && eventLoops < 1) {
+            throw usage("--event-loops must be at least 1, was " + eventLoops);
+        }
+        if (staticDir != null && !Files.isDirectory(staticDir)) {
+            throw usage("--static " + staticDir + ": " + (Files.exists(staticDir) ? "not a directory" : "no such directory"));
+        }
+        WebSocketServer.Builder b = WebSocketServer.builder()
+                .host(host)
+                .port(port)
+                .maxMessageSize(maxMessage)
+                .route("/echo", new EchoHandler())
+                .route("/chat", new ChatRoom())
+                .page("/", "text/html; charset=utf-8", page());
+        if (eventLoops != null) {
+            b.eventLoops(eventLoops);
+        }
+        if (staticDir != null) {
+            b.staticFiles(staticDir);
+        }
+        if (tls != null) {
+            b.tls(serverTls(tls));
+        }
+        WebSocketServer server;
+        try {
+            server = b.build().start();
+        } catch (UncheckedIOException e) {
+            String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            env.err().println("duplex: cannot listen on " + host + ":" + port + ": " + cause
+                    + ". Is another program using the port? Pick another with --port, or --port 0 for a free one.");
+            env.err().flush();
+            return 1;
+        }
+        String url = (tls != null ? "wss" : "ws") + "://" + format(server.address());
+        log.info("Duplex listening on {} (echo: /echo, chat: /chat, page: /{})", url,
+                staticDir != null ? ", static files: " + staticDir : "");
+        env.lifecycle().serve(server, () -> {
+            int open = server.connections().size();
+            server.stop(GRACE);
+            log.info("Duplex stopped on {} ({} connection{} closed with 1001 Going Away)", url, open, open == 1 ? "" : "s");
+        });
+        return 0;
+    }
+
+    private SSLContext serverTls(TlsFiles files) {
+        for (Path p : new Path[] {files.cert, files.key}) {
+            if (!Files.isRegularFile(p)) {
+                throw usage((p == files.cert ? "--tls-cert " : "--tls-key ") + p + ": no such file");
+            }
+        }
+        try {
+            return Tls.serverFromPem(files.cert, files.key);
+        } catch (IOException | RuntimeException e) {
+            throw usage("cannot use --tls-cert " + files.cert + " with --tls-key " + files.key + ": " + e.getMessage());
+        }
+    }
+
+    /** The chat page, from the jar. */
+    static byte[] page() {
+        try (InputStream in = ServeCommand.class.getResourceAsStream("chat.html")) {
+            if (in == null) {
+                throw new IllegalStateException("chat.html is missing from the program's resources; rebuild it");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String format(InetSocketAddress a) {
+        String h = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
