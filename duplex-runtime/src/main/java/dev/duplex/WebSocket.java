@@ -31,6 +31,12 @@ public interface WebSocket {
         return sendBinary(ByteBuffer.wrap(data.clone()));
     }
 
+    /**
+     * Sends a message framed once for many connections (see {@link Topic} for fan-out). On the
+     * server this writes the shared frame bytes; a client frames it like any other message.
+     */
+    CompletableFuture<Void> sendPrepared(PreparedMessage message);
+
     /** Sends a ping of at most 125 bytes; the pong arrives at {@link WebSocketHandler#onPong}. */
     CompletableFuture<Void> sendPing(ByteBuffer payload);
 

@@ -179,6 +179,23 @@ public final class Connection {
         closeStatus = status;
     }
 
+    /**
+     * Checks that a data frame may be sent now, for a caller that writes a frame it prepared
+     * itself (a broadcast frame encoded once for many connections): the server role, the
+     * connection open, no fragmented message half sent.
+     *
+     * @throws IllegalStateException if not
+     */
+    public void requireCanSendPreparedFrame() {
+        if (role != Role.SERVER) {
+            throw new IllegalStateException("prepared frames are unmasked: only a server may send them");
+        }
+        requireOpen();
+        if (sendingFragments) {
+            throw new IllegalStateException("a fragmented message is being sent; finish it with last=true first");
+        }
+    }
+
     // ---------------------------------------------------------------- state
 
     /** Where the closing handshake stands. */

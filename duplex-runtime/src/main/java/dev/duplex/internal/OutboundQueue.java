@@ -71,6 +71,27 @@ public final class OutboundQueue {
         }
     }
 
+    /** Queues a copy of {@code a[off, off+len)}, which the caller may reuse at once. */
+    public void add(byte[] a, int off, int len) {
+        enqueued += len;
+        while (len > 0) {
+            ByteBuffer last = tail > head && pooled[tail - 1] ? buffers[tail - 1] : null;
+            int room = last == null ? 0 : last.capacity() - last.limit();
+            if (room == 0) {
+                last = pool.acquire();
+                last.limit(0);
+                push(last, true);
+                room = last.capacity();
+            }
+            int k = Math.min(room, len);
+            int at = last.limit();
+            last.limit(at + k);
+            last.put(at, a, off, k);
+            off += k;
+            len -= k;
+        }
+    }
+
     private static void append(ByteBuffer chunk, ByteBuffer src, int n) {
         int at = chunk.limit();
         chunk.limit(at + n);

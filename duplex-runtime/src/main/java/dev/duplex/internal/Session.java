@@ -1,5 +1,6 @@
 package dev.duplex.internal;
 
+import dev.duplex.PreparedMessage;
 import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import dev.duplex.protocol.CloseStatus;
@@ -47,7 +48,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     private volatile boolean open = true;
     private volatile Map<String, Object> attributes;
 
-    private Runnable onRelease;
+    private final java.util.List<Runnable> onRelease = new java.util.ArrayList<>(1);
     /** Why we cut the connection ourselves, reported instead of 1006 when the socket closes. */
     private CloseStatus localFailure;
     private boolean overHighWatermark;
@@ -85,7 +86,12 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     /** Runs {@code r} once the socket is closed (the server forgets the connection then). */
     public void onRelease(Runnable r) {
-        this.onRelease = r;
+        onRelease.add(r);
+    }
+
+    /** The loop that owns this connection. */
+    public EventLoop loop() {
+        return loop;
     }
 
     /** The socket this session runs on. */
@@ -131,8 +137,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         }
         cancelTimers();
         loop.timers().cancel(closeTimer);
-        if (onRelease != null) {
-            onRelease.run();
+        for (Runnable r : onRelease) {
+            r.run();
         }
     }
 
@@ -304,6 +310,69 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         if (pending >= settings.highWatermark()) {
             overHighWatermark = true;
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> sendPrepared(PreparedMessage message) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (loop.inLoop()) {
+            if (sendPreparedOnLoop(message, f) == PreparedResult.OVER_LIMIT) {
+                slowConsumer(f, message.size());
+            }
+        } else if (admit(message.size(), f)) {
+            long n = message.size();
+            loop.execute(() -> {
+                notYetQueued.addAndGet(-n);
+                if (sendPreparedOnLoop(message, f) == PreparedResult.OVER_LIMIT) {
+                    slowConsumer(f, n);
+                }
+            });
+        }
+        return f;
+    }
+
+    /** What became of a prepared message offered to this connection. */
+    public enum PreparedResult { QUEUED, OVER_LIMIT, CLOSED }
+
+    /**
+     * Queues a prepared message on the loop: the shared frame bytes are copied into this
+     * connection's outbound chunk, with no encoding and no per-connection allocation when the
+     * connection has no extension or a stateless one. {@code f} may be null (a broadcast that
+     * tracks no completion).
+     */
+    public PreparedResult sendPreparedOnLoop(PreparedMessage m, CompletableFuture<Void> f) {
+        if (core.state() != Connection.State.OPEN) {
+            if (f != null) {
+                f.completeExceptionally(new IllegalStateException("cannot send: the connection is closing or closed"));
+            }
+            return PreparedResult.CLOSED;
+        }
+        if (endpoint.pending() + m.size() > settings.maxBuffered()) {
+            return PreparedResult.OVER_LIMIT;
+        }
+        List<Extension> ext = core.extensions();
+        byte[] frame = PreparedFrames.frameFor(m, ext.isEmpty() ? null : ext.get(0));
+        try {
+            if (frame != null && ext.size() <= 1) {
+                core.requireCanSendPreparedFrame();
+                endpoint.write(frame, 0, frame.length);
+            } else if (m.isText()) {
+                core.sendText(PreparedFrames.payload(m));
+            } else {
+                core.sendBinary(PreparedFrames.payload(m));
+            }
+        } catch (RuntimeException e) {
+            if (f != null) {
+                f.completeExceptionally(e);
+            }
+            return PreparedResult.CLOSED;
+        }
+        if (f != null) {
+            afterSend(f);
+        } else if (endpoint.pending() >= settings.highWatermark()) {
+            overHighWatermark = true;
+        }
+        return PreparedResult.QUEUED;
     }
 
     @Override

@@ -143,6 +143,15 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         scheduleFlush();
     }
 
+    /** Queues a copy of {@code a[off, off+len)} for the next flush; call on the loop. */
+    public void write(byte[] a, int off, int len) {
+        if (closed || len == 0) {
+            return;
+        }
+        out.add(a, off, len);
+        scheduleFlush();
+    }
+
     /** The queue, for stages that attach completions to what they wrote. */
     public OutboundQueue outbound() {
         return out;

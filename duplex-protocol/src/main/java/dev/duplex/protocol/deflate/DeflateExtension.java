@@ -146,6 +146,13 @@ final class DeflateExtension implements Extension {
         return new Encoded(ByteBuffer.wrap(out, 0, len), RSV1);
     }
 
+    @Override
+    public Object sharedEncodingKey() {
+        // Reset after every message, the output depends only on the message, the level and
+        // the threshold.
+        return resetOutbound ? "permessage-deflate/level=" + level + "/threshold=" + threshold : null;
+    }
+
     private Deflater compressor() {
         if (resetOutbound) {
             return sharedDeflaters.get();

@@ -55,6 +55,16 @@ public interface Extension extends AutoCloseable {
      */
     Encoded encode(ByteBuffer payload, boolean text);
 
+    /**
+     * For broadcast: a key naming this extension's outbound encoding when it depends on no
+     * per-connection state (permessage-deflate without context takeover, say), or null when it
+     * does. A message encoded once by any extension with an equal key may be sent, as is, on
+     * every connection whose extension has that key.
+     */
+    default Object sharedEncodingKey() {
+        return null;
+    }
+
     /** Releases what the extension holds (native zlib state, pooled buffers). */
     @Override
     void close();
