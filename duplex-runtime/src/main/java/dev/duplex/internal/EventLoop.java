@@ -51,7 +51,8 @@ public final class EventLoop implements Executor {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final TimerWheel timers;
     private final BufferPool pool = new BufferPool(CHUNK_BYTES, 256);
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    // Native byte order: unmasking reads it a word at a time, and swapped words do not vectorize.
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(java.nio.ByteOrder.nativeOrder());
     private final ArrayList<Flushable> toFlush = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean shuttingDown;
