@@ -4,6 +4,13 @@
     /usr/bin/python3 peer.py client <ws-url> <max_size>   connects to a Duplex server
     /usr/bin/python3 peer.py server <port> <max_size>     listens on 127.0.0.1:<port> (0: any)
 
+An optional 4th argument, JSON {"deflate": "default"} or {"deflate": {PARAMS}}, turns on
+permessage-deflate: the library's default factory, or Client/ServerPerMessageDeflateFactory(**PARAMS)
+(server_no_context_takeover, client_no_context_takeover, server_max_window_bits,
+client_max_window_bits). Without it compression is off, as before. The "open" event then also
+reports "extensions" (what was agreed, as websockets sees it) and "header" (the
+Sec-WebSocket-Extensions response header).
+
 Same line protocol as ../js/peer.js (JSON commands in, JSON events out). Written for the asyncio
 API of websockets 10.x-13.x (Debian 12 ships 10.4); on 14+ it uses the legacy module, which
 keeps that API.
@@ -61,9 +68,40 @@ async def receive(ws):
     emit({"ev": "close", "code": ws.close_code, "reason": ws.close_reason})
 
 
+def json_text(size):
+    """Chat-like JSON of at least size bytes (same shape as the Java side's, not the same bytes)."""
+    items = []
+    n = 2
+    i = 0
+    while n < size:
+        s = json.dumps({"id": i, "user": "user%d" % (i % 97), "room": "room-%d" % (i % 7),
+                        "text": "message number %d from the python peer \u00e9\u20ac" % i,
+                        "ts": 1700000000000 + i * 731, "seen": i % 3 == 0}, ensure_ascii=False)
+        items.append(s)
+        n += len(s.encode("utf-8")) + 1
+        i += 1
+    return "[" + ",".join(items) + "]"
+
+
+async def send_parts(ws, message, parts):
+    raw = message.encode("utf-8") if isinstance(message, str) else message
+    emit({"ev": "sent", "bytes": len(raw), "sha256": sha(raw)})
+    k = max(1, parts or 1)
+    if k == 1:
+        await ws.send(message)
+        return
+    step = -(-len(message) // k)
+    await ws.send([message[i * step:(i + 1) * step] for i in range(k)])
+
+
 async def run(ws, cmd):
     op = cmd["op"]
-    if op == "text":
+    if op == "json":
+        await send_parts(ws, json_text(cmd["size"]), cmd.get("parts"))
+    elif op == "random":
+        import os
+        await send_parts(ws, os.urandom(cmd["size"]), cmd.get("parts"))
+    elif op == "text":
         await ws.send(cmd["data"])
     elif op == "binary":
         await ws.send(base64.b64decode(cmd["b64"]))
@@ -92,8 +130,42 @@ async def run(ws, cmd):
         emit({"ev": "error", "message": "unknown op " + op})
 
 
+def compression_args(options, client):
+    """Keyword arguments for connect/serve: compression off unless options ask for it."""
+    deflate = options.get("deflate")
+    if deflate is None:
+        return {"compression": None}
+    if deflate == "default":
+        return {"compression": "deflate"}
+    from websockets.extensions import permessage_deflate as pmd
+    factory = pmd.ClientPerMessageDeflateFactory if client else pmd.ServerPerMessageDeflateFactory
+    return {"compression": None, "extensions": [factory(**deflate)]}
+
+
+def describe(ws):
+    """The open event: the agreed extensions with their parameters, and the response header."""
+    agreed = []
+    for ext in getattr(ws, "extensions", None) or []:
+        agreed.append({
+            "name": ext.name,
+            "local_no_context_takeover": getattr(ext, "local_no_context_takeover", None),
+            "remote_no_context_takeover": getattr(ext, "remote_no_context_takeover", None),
+            "local_max_window_bits": getattr(ext, "local_max_window_bits", None),
+            "remote_max_window_bits": getattr(ext, "remote_max_window_bits", None),
+        })
+    ev = {"ev": "open", "extensions": agreed}
+    response = getattr(ws, "response_headers", None)
+    if response is not None:
+        ev["header"] = response.get("Sec-WebSocket-Extensions", "")
+    request = getattr(ws, "request_headers", None)
+    if request is not None:
+        ev["offer"] = request.get("Sec-WebSocket-Extensions", "")
+    return ev
+
+
 async def main():
     mode, target, max_size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    options = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
     emit({"ev": "version", "websockets": websockets.__version__, "python": sys.version.split()[0]})
     loop = asyncio.get_running_loop()
     commands = asyncio.Queue()
@@ -120,11 +192,11 @@ async def main():
 
     if mode == "client":
         try:
-            ws = await ws_connect(target, max_size=max_size, ping_interval=None, compression=None)
+            ws = await ws_connect(target, max_size=max_size, ping_interval=None, **compression_args(options, True))
         except Exception as e:
             emit({"ev": "error", "message": "connect failed: %s: %s" % (type(e).__name__, e)})
             return
-        emit({"ev": "open"})
+        emit(describe(ws))
         connected.set_result(ws)
         driver = asyncio.ensure_future(drive())
         await receive(ws)
@@ -133,13 +205,13 @@ async def main():
         done = loop.create_future()
 
         async def handler(ws, path=None):
-            emit({"ev": "open"})
+            emit(describe(ws))
             if not connected.done():
                 connected.set_result(ws)
             await receive(ws)
 
         server = await ws_serve(handler, "127.0.0.1", int(target), max_size=max_size, ping_interval=None,
-                                compression=None)
+                                **compression_args(options, False))
         emit({"ev": "listening", "port": server.sockets[0].getsockname()[1]})
         await drive()
         server.close()

@@ -45,6 +45,22 @@ final class ScriptPeer extends Peer {
                 Long.toString(Payloads.MAX_MESSAGE)), true);
     }
 
+    /**
+     * A Node peer with options (the script's 4th argument), e.g. {@code {"deflate":{"threshold":0}}}
+     * to negotiate permessage-deflate with ws's perMessageDeflate options.
+     */
+    static ScriptPeer node(String mode, String target, String optionsJson) throws IOException {
+        return start("node ws " + mode + " " + optionsJson, List.of(Peers.node(), Peers.script("js/peer.js").toString(),
+                mode, target, Long.toString(Payloads.MAX_MESSAGE), optionsJson), true);
+    }
+
+    /** A Python peer with options (the script's 4th argument), e.g. {@code {"deflate":"default"}}. */
+    static ScriptPeer python(String mode, String target, String optionsJson) throws IOException {
+        return start("python websockets " + mode + " " + optionsJson, List.of(Peers.python(),
+                Peers.script("python/peer.py").toString(), mode, target, Long.toString(Payloads.MAX_MESSAGE),
+                optionsJson), false);
+    }
+
     static ScriptPeer python(String mode, String target) throws IOException {
         // websockets' asyncio API does not expose received pings to the application.
         return start("python websockets " + mode, List.of(Peers.python(), Peers.script("python/peer.py").toString(), mode,
@@ -148,6 +164,19 @@ final class ScriptPeer extends Peer {
         List<String> l = new ArrayList<>();
         parts.forEach(p -> l.add(b64(p)));
         command("op", "fragments", "kind", "binary", "parts", l);
+    }
+
+    /**
+     * A chat-like JSON text of about {@code size} bytes, made by the peer and sent as {@code parts}
+     * frames; the peer first reports a "sent" event with its size and digest.
+     */
+    void sendJson(int size, int parts) throws IOException {
+        command("op", "json", "size", size, "parts", parts);
+    }
+
+    /** {@code size} random bytes (incompressible) made by the peer, as {@code parts} frames; "sent" first. */
+    void sendRandom(int size, int parts) throws IOException {
+        command("op", "random", "size", size, "parts", parts);
     }
 
     @Override

@@ -35,7 +35,33 @@ final class DeflateExtension implements Extension {
 
     private Deflater deflater;
     private Inflater inflater;
+    private long compressedBytes;
     private boolean closed;
+
+    /**
+     * Inflaters for messages whose window is not kept, reused per thread: a connection holds
+     * one only while a message is arriving (its frames may interleave with other connections'
+     * on the same thread, so one per thread would not do).
+     */
+    private static final ThreadLocal<java.util.ArrayDeque<Inflater>> SPARE_INFLATERS =
+            ThreadLocal.withInitial(java.util.ArrayDeque::new);
+    private static final int MAX_SPARE_INFLATERS = 16;
+    private static final byte[] NO_INPUT = new byte[0];
+
+    private static Inflater borrowInflater() {
+        Inflater i = SPARE_INFLATERS.get().pollFirst();
+        return i != null ? i : new Inflater(true);
+    }
+
+    private static void returnInflater(Inflater i) {
+        i.reset();
+        java.util.ArrayDeque<Inflater> spare = SPARE_INFLATERS.get();
+        if (spare.size() < MAX_SPARE_INFLATERS) {
+            spare.addFirst(i);
+        } else {
+            i.end();
+        }
+    }
 
     /**
      * @param agreed        the response's form of the extension
@@ -75,17 +101,23 @@ final class DeflateExtension implements Extension {
     @Override
     public void decode(ByteBuffer fragment, boolean last, DecodedSink out) throws ProtocolViolation {
         if (inflater == null) {
-            inflater = new Inflater(true);
+            inflater = resetInbound ? borrowInflater() : new Inflater(true);
         }
         if (fragment.hasRemaining()) {
+            compressedBytes += fragment.remaining();
             inflater.setInput(fragment);
             drain(out);
         }
         if (last) {
-            inflater.setInput(TAIL);
-            drain(out);
+            // A peer that compressed an empty message into zero bytes sent nothing to end; the
+            // tail alone would leave the inflater inside a stored block.
+            if (compressedBytes > 0) {
+                inflater.setInput(TAIL);
+                drain(out);
+            }
+            compressedBytes = 0;
             if (resetInbound) {
-                inflater.end(); // no window to keep: the idle connection holds no zlib state
+                returnInflater(inflater); // no window to keep: the idle connection holds no zlib state
                 inflater = null;
             }
         }
@@ -121,7 +153,9 @@ final class DeflateExtension implements Extension {
     @Override
     public Encoded encode(ByteBuffer payload, boolean text) {
         int n = payload.remaining();
-        if (n < threshold) {
+        if (n < threshold || n == 0) {
+            // An empty message goes uncompressed: with a kept window, an empty sync flush is
+            // zero bytes, and the peer's 00 00 ff ff tail alone would leave it mid-block.
             return new Encoded(payload, 0);
         }
         Deflater deflater = compressor();
@@ -138,6 +172,8 @@ final class DeflateExtension implements Extension {
         }
         if (resetOutbound) {
             deflater.reset();
+        } else {
+            deflater.setInput(NO_INPUT); // do not pin the last message while the connection idles
         }
         // SYNC_FLUSH always ends with the empty stored block 00 00 ff ff; RFC 7692 §7.2.1 drops it.
         if (len >= 4 && out[len - 4] == 0 && out[len - 3] == 0 && out[len - 2] == (byte) 0xFF && out[len - 1] == (byte) 0xFF) {

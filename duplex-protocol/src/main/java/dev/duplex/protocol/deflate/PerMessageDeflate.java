@@ -24,7 +24,8 @@ import java.util.zip.Deflater;
  * <p>Defaults are for servers with many connections: the server asks for
  * {@code server_no_context_takeover}, so its compressor is reset after every message and one
  * compressor per thread serves every connection; messages under 256 bytes go uncompressed; level
- * 6; at most 10,000 connections hold compression state at once (the rest go uncompressed).
+ * 6; a client's offer of {@code client_no_context_takeover} is accepted; at most 10,000
+ * connections hold compression state at once (the rest go uncompressed).
  */
 public final class PerMessageDeflate implements ExtensionFactory {
     /** The extension token. */
@@ -32,6 +33,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
     private final boolean serverNoContextTakeover;
     private final boolean clientNoContextTakeover;
+    private final boolean offerClientNoContextTakeover;
     private final int level;
     private final int threshold;
     private final int maxContexts;
@@ -41,6 +43,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     private PerMessageDeflate(Builder b) {
         this.serverNoContextTakeover = b.serverNoContextTakeover;
         this.clientNoContextTakeover = b.clientNoContextTakeover;
+        this.offerClientNoContextTakeover = b.offerClientNoContextTakeover;
         this.level = b.level;
         this.threshold = b.threshold;
         this.maxContexts = b.maxContexts;
@@ -100,7 +103,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     @Override
     public List<ExtensionOffer> offers() {
         List<ExtensionParameter> params = new ArrayList<>();
-        if (clientNoContextTakeover) {
+        if (offerClientNoContextTakeover) {
             params.add(new ExtensionParameter(DeflateParameters.CLIENT_NO_CONTEXT_TAKEOVER, null));
         }
         return List.of(new ExtensionOffer(NAME, params));
@@ -109,8 +112,9 @@ public final class PerMessageDeflate implements ExtensionFactory {
     @Override
     public Extension accepted(ExtensionOffer response) throws ExtensionNegotiationException {
         DeflateParameters p = DeflateParameters.parse(response, false);
-        if (p.clientMaxWindowBits() != -1 && p.clientMaxWindowBits() < 15) {
-            throw new ExtensionNegotiationException("the server asked for client_max_window_bits="
+        if (p.clientMaxWindowBits() != -1) {
+            // RFC 7692 §7.1.2.2: only a client that offered the parameter may receive it.
+            throw new ExtensionNegotiationException("the server sent client_max_window_bits="
                     + p.clientMaxWindowBits() + ", which was not offered");
         }
         boolean clientReset = p.clientNoContextTakeover();
@@ -139,7 +143,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
     /** Builds a {@link PerMessageDeflate}. */
     public static final class Builder {
         private boolean serverNoContextTakeover = true;
-        private boolean clientNoContextTakeover;
+        private boolean clientNoContextTakeover = true;
+        private boolean offerClientNoContextTakeover;
         private int level = 6;
         private int threshold = 256;
         private int maxContexts = 10_000;
@@ -157,11 +162,20 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
 
         /**
-         * Server: accept a client's {@code client_no_context_takeover} (so no window is kept for
-         * it). Client: offer it (our compressor then resets after every message). Default false.
+         * Server only: accept a client's offer of {@code client_no_context_takeover} (default
+         * true), so that no window is kept for that client between messages.
          */
         public Builder clientNoContextTakeover(boolean v) {
             this.clientNoContextTakeover = v;
+            return this;
+        }
+
+        /**
+         * Client only: offer {@code client_no_context_takeover} (default false), so that our
+         * compressor resets after every message: less memory, larger messages.
+         */
+        public Builder offerClientNoContextTakeover(boolean v) {
+            this.offerClientNoContextTakeover = v;
             return this;
         }
 

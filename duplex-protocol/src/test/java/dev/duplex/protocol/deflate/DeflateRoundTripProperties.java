@@ -50,7 +50,7 @@ class DeflateRoundTripProperties {
                                              @ForAll @IntRange(min = 1, max = 500) int chunk) throws Exception {
         PerMessageDeflate serverFactory = PerMessageDeflate.builder().serverNoContextTakeover(serverNoContext)
                 .clientNoContextTakeover(clientNoContextAccepted).threshold(threshold).level(level).build();
-        PerMessageDeflate clientFactory = PerMessageDeflate.builder().clientNoContextTakeover(clientNoContextOffered)
+        PerMessageDeflate clientFactory = PerMessageDeflate.builder().offerClientNoContextTakeover(clientNoContextOffered)
                 .threshold(threshold).level(level).build();
         ExtensionOffer offer = clientFactory.offers().get(0);
         if (windowBitsInOffer) {

@@ -131,6 +131,27 @@ class PerMessageDeflateTest {
     }
 
     @Test
+    void anEmptyMessageWithAKeptWindowGoesUncompressedSoThePeerStaysInStep() throws Exception {
+        PerMessageDeflate factory = PerMessageDeflate.builder().serverNoContextTakeover(false).threshold(0).build();
+        Peer server = Peer.of(Role.SERVER, ProtocolConfig.defaults(), List.of(negotiated("permessage-deflate", factory)));
+        server.connection.sendText("Hello");
+        server.connection.sendText("");
+        server.connection.sendText("Hello");
+        assertThat(server.wire.takeHex()).isEqualTo("c107f248cdc9c90700" + "8100" + "c105f200110000");
+        Peer client = clientWith("permessage-deflate").receiveHex("c107f248cdc9c90700" + "8100" + "c105f200110000");
+        assertThat(client.events.events).containsExactly("text:Hello", "text:", "text:Hello");
+    }
+
+    @Test
+    void anEmptyCompressedMessageFromAPeerIsAnEmptyMessageAndTheWindowSurvives() throws Exception {
+        Peer client = clientWith("permessage-deflate")
+                .receiveHex("c1 07 f2 48 cd c9 c9 07 00")
+                .receiveHex("c1 00")
+                .receiveHex("c1 05 f2 00 11 00 00");
+        assertThat(client.events.events).containsExactly("text:Hello", "text:", "text:Hello");
+    }
+
+    @Test
     void corruptCompressedDataIs1007() throws Exception {
         Peer client = clientWith("permessage-deflate").receiveHex("c1 04 ff ff ff ff");
         assertThat(client.events.closed.code()).isEqualTo(1007);
@@ -160,7 +181,8 @@ class PerMessageDeflateTest {
         assertThat(negotiated("permessage-deflate; client_max_window_bits", f).agreed().toString())
                 .isEqualTo("permessage-deflate; server_no_context_takeover");
         assertThat(negotiated("permessage-deflate; server_max_window_bits=15; client_no_context_takeover", f)
-                .agreed().toString()).isEqualTo("permessage-deflate; server_no_context_takeover; server_max_window_bits=15");
+                .agreed().toString())
+                .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15");
         assertThat(negotiated("permessage-deflate; client_no_context_takeover",
                 PerMessageDeflate.builder().clientNoContextTakeover(true).build()).agreed().toString())
                 .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
@@ -171,9 +193,13 @@ class PerMessageDeflateTest {
         PerMessageDeflate f = PerMessageDeflate.defaults();
         assertThatThrownBy(() -> f.accepted(ExtensionOffer.parse("permessage-deflate; client_max_window_bits=10").get(0)))
                 .isInstanceOf(ExtensionNegotiationException.class).hasMessageContaining("client_max_window_bits");
+        assertThatThrownBy(() -> f.accepted(ExtensionOffer.parse("permessage-deflate; client_max_window_bits=15").get(0)))
+                .isInstanceOf(ExtensionNegotiationException.class).hasMessageContaining("not offered");
         assertThatThrownBy(() -> f.accepted(ExtensionOffer.parse("permessage-deflate; x=1").get(0)))
                 .isInstanceOf(ExtensionNegotiationException.class).hasMessageContaining("unknown");
         assertThat(f.offers().get(0).toString()).isEqualTo("permessage-deflate");
+        assertThat(PerMessageDeflate.builder().offerClientNoContextTakeover(true).build().offers().get(0).toString())
+                .isEqualTo("permessage-deflate; client_no_context_takeover");
     }
 
     @Test
