@@ -366,7 +366,8 @@ public final class Connection {
     /** The frame handler: message assembly, control frames, limits. */
     private final class Inbound implements FrameReader.Handler, Extension.DecodedSink {
         private final Utf8Validator utf8 = new Utf8Validator();
-        private final byte[] control = new byte[125];
+        /** A control frame's payload, which may arrive in pieces; held only while one is being read. */
+        private byte[] control;
         private int controlLength;
 
         private int opcode;
@@ -396,6 +397,7 @@ public final class Connection {
                     throw ProtocolViolation.protocolError("RSV bits set on a " + Opcode.name(opcode) + " frame");
                 }
                 controlLength = 0;
+                control = length == 0 ? null : new byte[(int) length];
                 return;
             }
             if (opcode == Opcode.CONTINUATION) {
@@ -567,13 +569,13 @@ public final class Connection {
         }
 
         private void controlFrame() throws ProtocolViolation {
-            ByteBuffer payload = ByteBuffer.wrap(control, 0, controlLength);
+            byte[] bytes = control == null ? new byte[0] : control;
+            control = null; // an idle connection keeps no control buffer
+            ByteBuffer payload = ByteBuffer.wrap(bytes, 0, controlLength);
             switch (opcode) {
                 case Opcode.PING:
                     if (config.autoPong() && state == State.OPEN) {
-                        byte[] copy = new byte[controlLength];
-                        System.arraycopy(control, 0, copy, 0, controlLength);
-                        emit(true, 0, Opcode.PONG, ByteBuffer.wrap(copy));
+                        emit(true, 0, Opcode.PONG, ByteBuffer.wrap(bytes.clone(), 0, controlLength));
                     }
                     listener.onPing(payload);
                     break;

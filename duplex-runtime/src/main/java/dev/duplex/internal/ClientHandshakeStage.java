@@ -124,7 +124,7 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
             return;
         }
         loop.timers().cancel(timeout);
-        Session session = new Session(endpoint, false, accepted.extensions(), accepted.subprotocol(), uri, handler, settings);
+        Session session = new Session(endpoint, false, accepted.extensions(), accepted.subprotocol(), uri.toString(), handler, settings);
         result.complete(session);
         session.open();
         if (in.hasRemaining()) {

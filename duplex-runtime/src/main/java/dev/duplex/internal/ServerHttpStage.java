@@ -7,7 +7,6 @@ import dev.duplex.protocol.http.HttpHeadException;
 import dev.duplex.protocol.http.HttpHeadParser;
 import dev.duplex.protocol.http.HttpRequestHead;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -112,13 +111,7 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
     private void upgrade(Route route, ServerHandshakeResult.Accepted accepted, ByteBuffer rest) {
         done = true;
         endpoint.write(ByteBuffer.wrap(accepted.response()));
-        URI uri;
-        try {
-            uri = new URI(accepted.request().target());
-        } catch (Exception e) {
-            uri = URI.create("/");
-        }
-        Session session = new Session(endpoint, true, accepted.extensions(), accepted.subprotocol(), uri,
+        Session session = new Session(endpoint, true, accepted.extensions(), accepted.subprotocol(), accepted.request().target(),
                 route.handler(), server.sessionSettings(route.executor()));
         server.opened(session);
         session.open();

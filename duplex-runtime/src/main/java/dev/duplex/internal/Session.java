@@ -39,7 +39,9 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     private final Executor dispatch;
     private final String subprotocol;
     private final List<String> extensionNames;
-    private final URI requestUri;
+    /** The request target as sent; parsed into a URI only when asked for. */
+    private final String requestTarget;
+    private URI requestUri;
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
 
@@ -48,18 +50,20 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     private volatile boolean open = true;
     private volatile Map<String, Object> attributes;
 
-    private final java.util.List<Runnable> onRelease = new java.util.ArrayList<>(1);
+    private java.util.List<Runnable> onRelease;
     /** Why we cut the connection ourselves, reported instead of 1006 when the socket closes. */
     private CloseStatus localFailure;
     private boolean overHighWatermark;
     private boolean closeReported;
     private long lastHeardNanos;
-    private final TimerWheel.Timer pingTimer = new TimerWheel.Timer(this::onPingTimer);
-    private final TimerWheel.Timer idleTimer = new TimerWheel.Timer(this::onIdleTimer);
-    private final TimerWheel.Timer closeTimer = new TimerWheel.Timer(this::onCloseTimer);
+    /** One timer for ping, idle and close deadlines, made only when one is set. */
+    private TimerWheel.Timer timer;
+    private long nextPingNanos;
+    /** When to give up on the closing handshake; 0 while none is running. */
+    private long closeDeadlineNanos;
 
     public Session(SocketEndpoint endpoint, boolean server, List<Extension> extensions, String subprotocol,
-                   URI requestUri, WebSocketHandler handler, SessionSettings settings) {
+                   String requestTarget, WebSocketHandler handler, SessionSettings settings) {
         this.endpoint = endpoint;
         this.loop = endpoint.loop();
         this.handler = handler;
@@ -67,7 +71,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         this.dispatch = settings.executor() == null ? null : new SerialExecutor(settings.executor());
         this.subprotocol = subprotocol;
         this.extensionNames = extensions.stream().map(e -> e.agreed().name()).toList();
-        this.requestUri = requestUri;
+        this.requestTarget = requestTarget;
         this.remote = address(endpoint, true);
         this.local = address(endpoint, false);
         this.core = server
@@ -86,6 +90,9 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     /** Runs {@code r} once the socket is closed (the server forgets the connection then). */
     public void onRelease(Runnable r) {
+        if (onRelease == null) {
+            onRelease = new java.util.ArrayList<>(2);
+        }
         onRelease.add(r);
     }
 
@@ -104,12 +111,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         endpoint.stage(this);
         long now = System.nanoTime();
         lastHeardNanos = now;
-        if (!settings.pingInterval().isZero()) {
-            loop.timers().schedule(pingTimer, settings.pingInterval().toNanos(), now);
-        }
-        if (!settings.idleTimeout().isZero()) {
-            loop.timers().schedule(idleTimer, settings.idleTimeout().toNanos(), now);
-        }
+        nextPingNanos = now + settings.pingInterval().toNanos();
+        armTimer(now);
         call(() -> handler.onOpen(this));
     }
 
@@ -135,10 +138,11 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             }
             core.receiveEnd();
         }
-        cancelTimers();
-        loop.timers().cancel(closeTimer);
-        for (Runnable r : onRelease) {
-            r.run();
+        stopTimer();
+        if (onRelease != null) {
+            for (Runnable r : onRelease) {
+                r.run();
+            }
         }
     }
 
@@ -198,12 +202,11 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     @Override
     public void onClosed(CloseStatus status, boolean closedByPeer) {
         open = false;
-        cancelTimers();
         if (core.shouldCloseTransport()) {
+            stopTimer();
             endpoint.closeAfterFlush();
         } else {
-            // A client waits for the server to close TCP; not forever.
-            loop.timers().schedule(closeTimer, settings.closeTimeout().toNanos(), System.nanoTime());
+            startCloseTimer(); // a client waits for the server to close TCP; not forever
         }
         if (!closeReported) {
             closeReported = true;
@@ -414,7 +417,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         if (f != null) {
             endpoint.outbound().completeWhenWritten(f);
         }
-        loop.timers().schedule(closeTimer, settings.closeTimeout().toNanos(), System.nanoTime());
+        startCloseTimer();
     }
 
     @Override
@@ -459,7 +462,16 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public URI requestUri() {
-        return requestUri;
+        URI u = requestUri;
+        if (u == null) {
+            try {
+                u = new URI(requestTarget);
+            } catch (java.net.URISyntaxException e) {
+                u = URI.create("/");
+            }
+            requestUri = u;
+        }
+        return u;
     }
 
     @Override
@@ -504,38 +516,66 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public String toString() {
-        return "WebSocket[" + remote + (requestUri == null ? "" : " " + requestUri) + "]";
+        return "WebSocket[" + remote + " " + requestTarget + "]";
     }
 
     // ------------------------------------------------------------ timers (loop)
 
-    private void onPingTimer() {
-        if (core.state() == Connection.State.OPEN) {
-            core.sendPing(EMPTY.duplicate());
-            loop.timers().schedule(pingTimer, settings.pingInterval().toNanos(), System.nanoTime());
-        }
-    }
-
-    private void onIdleTimer() {
-        long now = System.nanoTime();
-        long idle = now - lastHeardNanos;
-        long limit = settings.idleTimeout().toNanos();
-        if (idle < limit) {
-            loop.timers().schedule(idleTimer, limit - idle, now);
+    /** Schedules the timer for the nearest deadline, or drops it when there is none. */
+    private void armTimer(long now) {
+        long next = Long.MAX_VALUE;
+        if (closeDeadlineNanos != 0) {
+            next = closeDeadlineNanos;
         } else if (core.state() == Connection.State.OPEN) {
-            closeOnLoop(CloseStatus.GOING_AWAY, "idle timeout", null);
+            if (!settings.pingInterval().isZero()) {
+                next = nextPingNanos;
+            }
+            if (!settings.idleTimeout().isZero()) {
+                next = Math.min(next, lastHeardNanos + settings.idleTimeout().toNanos());
+            }
         }
+        if (next == Long.MAX_VALUE) {
+            stopTimer();
+            return;
+        }
+        if (timer == null) {
+            timer = new TimerWheel.Timer(this::onTimer);
+        }
+        loop.timers().schedule(timer, next - now, now);
     }
 
-    private void onCloseTimer() {
-        endpoint.closeNow(null);
+    private void onTimer() {
+        long now = System.nanoTime();
+        if (closeDeadlineNanos != 0) {
+            if (now - closeDeadlineNanos >= 0) {
+                endpoint.closeNow(null); // the peer never finished the closing handshake
+                return;
+            }
+        } else if (core.state() == Connection.State.OPEN) {
+            if (!settings.pingInterval().isZero() && now - nextPingNanos >= 0) {
+                core.sendPing(EMPTY.duplicate());
+                nextPingNanos = now + settings.pingInterval().toNanos();
+            }
+            if (!settings.idleTimeout().isZero() && now - lastHeardNanos >= settings.idleTimeout().toNanos()) {
+                closeOnLoop(CloseStatus.GOING_AWAY, "idle timeout", null);
+                return;
+            }
+        }
+        armTimer(now);
     }
 
-    private void cancelTimers() {
-        loop.timers().cancel(pingTimer);
-        loop.timers().cancel(idleTimer);
-        if (core.state() == Connection.State.CLOSED && core.shouldCloseTransport()) {
-            loop.timers().cancel(closeTimer);
+    private void startCloseTimer() {
+        long now = System.nanoTime();
+        closeDeadlineNanos = now + settings.closeTimeout().toNanos();
+        if (closeDeadlineNanos == 0) {
+            closeDeadlineNanos = 1;
+        }
+        armTimer(now);
+    }
+
+    private void stopTimer() {
+        if (timer != null) {
+            loop.timers().cancel(timer);
         }
     }
 
