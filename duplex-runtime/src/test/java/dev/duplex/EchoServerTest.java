@@ -195,6 +195,30 @@ class EchoServerTest {
     }
 
     @Test
+    void severalServersRunSideBySideInOneJvm() throws Exception {
+        try (WebSocketServer other = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
+                .route("/echo", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        ws.sendText("other: " + text);
+                    }
+                }).build().start()) {
+            assertThat(other.port()).isNotEqualTo(server.port());
+            Inbox a = new Inbox();
+            Inbox b = new Inbox();
+            client.open(uri("/echo"), a, ClientOptions.defaults()).get(10, TimeUnit.SECONDS).sendText("hi");
+            client.open(URI.create("ws://127.0.0.1:" + other.port() + "/echo"), b, ClientOptions.defaults())
+                    .get(10, TimeUnit.SECONDS).sendText("hi");
+            assertThat(a.next()).isEqualTo("hi");
+            assertThat(b.next()).isEqualTo("other: hi");
+        }
+        // Stopping one left the other serving.
+        Inbox c = new Inbox();
+        client.open(uri("/echo"), c, ClientOptions.defaults()).get(10, TimeUnit.SECONDS).sendText("still here");
+        assertThat(c.next()).isEqualTo("still here");
+    }
+
+    @Test
     void connectingToAMissingRouteFailsWithTheStatus() {
         CompletableFuture<WebSocket> f = client.open(uri("/missing"), new Inbox(), ClientOptions.defaults());
         assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableThat().withMessageContaining("404");
