@@ -501,13 +501,12 @@ public final class Connection {
             int n = bytes.remaining();
             long needed = (long) accumulated + n;
             if (accumulator == null || accumulator.length < needed) {
-                // Room for the rest of this frame at once (its size was checked against the limit);
-                // decoded data of unknown size grows by doubling, capped at the limit.
-                long want = Math.max(needed, accumulated + (frameLength - frameRead) + n);
-                if (decoder != null) {
-                    want = Math.max(needed, Math.min(config.maxMessageSize(),
-                            Math.max(2L * (accumulator == null ? 0 : accumulator.length), 256)));
-                }
+                // Room for the rest of this frame at once (its declared size passed the limit
+                // check), and at least double what we had, capped at the limit: a message in
+                // many small fragments must not be copied again for every one of them.
+                long rest = decoder == null ? frameLength - frameRead : 0;
+                long doubled = accumulator == null ? 256 : 2L * accumulator.length;
+                long want = Math.max(needed + rest, Math.min(config.maxMessageSize(), doubled));
                 byte[] grown = new byte[(int) Math.min(want, Integer.MAX_VALUE - 8)];
                 if (accumulator != null) {
                     System.arraycopy(accumulator, 0, grown, 0, accumulated);

@@ -15,6 +15,7 @@ import dev.duplex.protocol.extension.ExtensionNegotiationException;
 import dev.duplex.protocol.extension.ExtensionOffer;
 import dev.duplex.protocol.http.HttpHeader;
 import dev.duplex.protocol.http.HttpHeaders;
+import dev.duplex.protocol.http.HttpVersion;
 import dev.duplex.protocol.http.HttpRequestHead;
 import dev.duplex.protocol.http.HttpResponseHead;
 import dev.duplex.protocol.http.HttpStatus;
@@ -112,6 +113,11 @@ public final class ClientHandshake {
             throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_STATUS, response.statusCode(),
                     "server answered " + shortened(response.statusCode() + " " + response.reason()).strip()
                             + " instead of 101 Switching Protocols");
+        }
+        if (!response.version().isAtLeast(HttpVersion.HTTP_1_1)) {
+            // Upgrade exists only from HTTP/1.1 on, and no 1xx may answer an HTTP/1.0 exchange.
+            throw new HandshakeException(HandshakeException.Kind.UNEXPECTED_STATUS, response.statusCode(),
+                    "server answered 101 with " + response.version() + "; an upgrade needs HTTP/1.1");
         }
         HttpHeaders headers = response.headers();
         if (!headers.containsToken(UPGRADE, WebSocketHeaders.WEBSOCKET)) {

@@ -89,6 +89,15 @@ class ClientResponseValidationTest {
     }
 
     @Test
+    void a101OverHttp10IsRefused() {
+        HttpResponseHead ok = switching();
+        HandshakeException e = failure(new HttpResponseHead(HttpVersion.HTTP_1_0, 101, "Switching Protocols", ok.headers()));
+
+        assertThat(e.kind()).isEqualTo(HandshakeException.Kind.UNEXPECTED_STATUS);
+        assertThat(e).hasMessageContaining("HTTP/1.1");
+    }
+
+    @Test
     void aMissingUpgradeHeader() {
         HandshakeException e = failure(switching(List.of("Upgrade")));
 
