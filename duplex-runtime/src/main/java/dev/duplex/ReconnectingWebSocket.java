@@ -84,6 +84,15 @@ public final class ReconnectingWebSocket implements AutoCloseable {
         return ws != null ? ws.sendBinary(data) : notConnected();
     }
 
+    private static boolean overrides(WebSocketHandler h, String method) {
+        try {
+            return h.getClass().getMethod(method, WebSocket.class, ByteBuffer.class).getDeclaringClass()
+                    != WebSocketHandler.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     private static CompletableFuture<Void> notConnected() {
         return CompletableFuture.failedFuture(new IllegalStateException("not connected; reconnecting"));
     }
@@ -100,6 +109,17 @@ public final class ReconnectingWebSocket implements AutoCloseable {
 
     /** Passes events through, and reconnects when a connection ends. */
     private final class Relay implements WebSocketHandler {
+        private final boolean textAsBytes = overrides(handler, "onTextBytes");
+
+        @Override
+        public void onTextBytes(WebSocket ws, ByteBuffer utf8) {
+            if (textAsBytes) {
+                handler.onTextBytes(ws, utf8);
+            } else {
+                handler.onText(ws, java.nio.charset.StandardCharsets.UTF_8.decode(utf8).toString());
+            }
+        }
+
         @Override
         public void onOpen(WebSocket ws) {
             failures.set(0);
@@ -109,11 +129,6 @@ public final class ReconnectingWebSocket implements AutoCloseable {
                 ws.close();
             }
             handler.onOpen(ws);
-        }
-
-        @Override
-        public void onText(WebSocket ws, String text) {
-            handler.onText(ws, text);
         }
 
         @Override

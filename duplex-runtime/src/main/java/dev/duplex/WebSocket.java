@@ -20,6 +20,13 @@ public interface WebSocket {
     CompletableFuture<Void> sendText(CharSequence text);
 
     /**
+     * Sends a text message given as UTF-8 bytes (checked; invalid UTF-8 fails the future with
+     * {@link IllegalArgumentException}). The buffer is consumed, under the same rules as
+     * {@link #sendBinary(ByteBuffer)}.
+     */
+    CompletableFuture<Void> sendText(ByteBuffer utf8);
+
+    /**
      * Sends a binary message of {@code data}'s remaining bytes. The buffer is consumed; small
      * payloads are copied at once, larger ones are written from the buffer itself, so do not
      * change it until the future completes.

@@ -19,8 +19,18 @@ public interface WebSocketHandler {
     default void onText(WebSocket ws, String text) {}
 
     /**
+     * A whole text message arrived, as the UTF-8 bytes it came in (already validated). Override
+     * this instead of {@link #onText(WebSocket, String)} to skip decoding, for example to relay
+     * or parse the bytes directly; when overridden, {@code onText} is not called. The buffer
+     * follows the same rules as {@link #onBinary}.
+     */
+    default void onTextBytes(WebSocket ws, ByteBuffer utf8) {}
+
+    /**
      * A whole binary message arrived. The buffer is valid only during the call, unless the
-     * handler runs on an executor (then it is a copy and may be kept).
+     * handler runs on an executor (then it is a copy and may be kept). Passing it to
+     * {@link WebSocket#sendBinary(ByteBuffer)} during the call is fine: a send copies what it
+     * cannot keep, so an echo needs no copy of its own.
      */
     default void onBinary(WebSocket ws, ByteBuffer data) {}
 

@@ -119,6 +119,34 @@ class EchoServerTest {
     }
 
     @Test
+    void textCanBeHandledAndSentAsUtf8BytesWithoutDecoding() throws Exception {
+        server.stop(Duration.ofSeconds(1));
+        java.util.concurrent.atomic.AtomicInteger stringCalls = new java.util.concurrent.atomic.AtomicInteger();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
+                .route("/bytes", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        stringCalls.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onTextBytes(WebSocket ws, ByteBuffer utf8) {
+                        ws.sendText(utf8); // relayed as the bytes it came in
+                    }
+                }).build().start();
+        Inbox inbox = new Inbox();
+        WebSocket ws = client.open(uri("/bytes"), inbox, ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+        for (String s : List.of("", "plain", "\u00e9\u20ac\ud834\udd1e", "x".repeat(100_000))) {
+            ws.sendText(s);
+            assertThat(inbox.next()).isEqualTo(s);
+        }
+        assertThat(stringCalls.get()).isZero();
+        CompletableFuture<Void> bad = ws.sendText(ByteBuffer.wrap(new byte[] {(byte) 0xC0, (byte) 0xAF}));
+        assertThat(bad).failsWithin(Duration.ofSeconds(5)).withThrowableThat().withMessageContaining("UTF-8");
+        assertThat(ws.isOpen()).isTrue();
+    }
+
+    @Test
     void manyMessagesArriveInOrder() throws Exception {
         Inbox inbox = new Inbox();
         WebSocket ws = client.open(uri("/echo"), inbox, ClientOptions.defaults()).get(10, TimeUnit.SECONDS);

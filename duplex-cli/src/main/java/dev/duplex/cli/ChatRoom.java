@@ -27,7 +27,8 @@ final class ChatRoom implements WebSocketHandler {
 
     @Override
     public void onBinary(WebSocket ws, ByteBuffer data) {
-        ByteBuffer copy = EchoHandler.copy(data);
+        // Members on other event loops send later: they need bytes that outlive this call.
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
         for (WebSocket m : members) {
             m.sendBinary(copy.duplicate()); // each send consumes its own view; the bytes are never changed
         }

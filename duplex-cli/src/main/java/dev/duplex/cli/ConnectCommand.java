@@ -418,7 +418,7 @@ final class ConnectCommand implements Callable<Integer> {
             activity();
             print(describeBinary(data));
             if (echo) {
-                ws.sendBinary(EchoHandler.copy(data));
+                ws.sendBinary(data); // a send copies what it cannot keep
             }
         }
 

@@ -4,22 +4,20 @@ import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import java.nio.ByteBuffer;
 
-/** {@code /echo}: sends every message back unchanged, text as text and binary as binary. */
+/**
+ * {@code /echo}: sends every message back unchanged, text as text and binary as binary. Text is
+ * relayed as the UTF-8 bytes it came in, never decoded, and neither kind is copied here: a send
+ * copies what it cannot keep.
+ */
 final class EchoHandler implements WebSocketHandler {
 
     @Override
-    public void onText(WebSocket ws, String text) {
-        ws.sendText(text);
+    public void onTextBytes(WebSocket ws, ByteBuffer utf8) {
+        ws.sendText(utf8);
     }
 
     @Override
     public void onBinary(WebSocket ws, ByteBuffer data) {
-        ws.sendBinary(copy(data)); // the buffer is only valid during this call
-    }
-
-    static ByteBuffer copy(ByteBuffer data) {
-        ByteBuffer c = ByteBuffer.allocate(data.remaining());
-        c.put(data.duplicate()).flip();
-        return c;
+        ws.sendBinary(data);
     }
 }

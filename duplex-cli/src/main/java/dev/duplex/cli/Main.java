@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
+import dev.duplex.cli.bench.BenchCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,12 +39,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  duplex serve --port 0 --static ./public",
             "  duplex connect ws://127.0.0.1:8080/echo   # type lines, see them come back",
             "  echo hello | duplex connect ws://127.0.0.1:8080/echo",
+            "  duplex bench all ws://127.0.0.1:8080       # load it: echo, latency, ...",
             "",
             "Exit status: 0 success, 1 failure (for connect: closed with a code other than",
             "1000/1001, or could not connect), 2 usage error.",
             "Run 'duplex COMMAND --help' for a command's options."
         },
-        subcommands = {ServeCommand.class, ConnectCommand.class, HelpCommand.class})
+        subcommands = {ServeCommand.class, ConnectCommand.class, BenchCommand.class, HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** The exit status of a usage error. */
     public static final int USAGE = 2;
@@ -156,6 +158,9 @@ public final class Main implements Callable<Integer> {
             }
             if (cls == ConnectCommand.class) {
                 return cls.cast(new ConnectCommand(env));
+            }
+            if (cls == BenchCommand.class) {
+                return cls.cast(new BenchCommand(env));
             }
             return CommandLine.defaultFactory().create(cls);
         }

@@ -2,6 +2,7 @@ package dev.duplex.cli;
 
 import dev.duplex.Tls;
 import dev.duplex.WebSocketServer;
+import dev.duplex.cli.bench.BroadcastHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +37,9 @@ import picocli.CommandLine.Spec;
             "  ws://HOST:PORT/chat     sends every message to everyone on /chat, the",
             "                          sender included; announces joins and leaves as",
             "                          text: \"* 127.0.0.1:53412 joined\"",
+            "  ws://HOST:PORT/broadcast  every message is sent to every connection on",
+            "                          /broadcast except those that joined with",
+            "                          ?role=pub (publishers; for duplex bench)",
             "  http://HOST:PORT/       a chat page for browsers, connected to /chat",
             "  http://HOST:PORT/healthz  answers 200 \"ok\"",
             "",
@@ -116,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
                 .maxMessageSize(maxMessage)
                 .route("/echo", new EchoHandler())
                 .route("/chat", new ChatRoom())
+                .route("/broadcast", new BroadcastHandler())
                 .page("/", "text/html; charset=utf-8", page());
         if (eventLoops != null) {
             b.eventLoops(eventLoops);

@@ -31,6 +31,9 @@ public final class ServerContext {
     private final HttpHeadLimits headLimits;
     private final Duration handshakeTimeout;
     private final Function<Executor, SessionSettings> settings;
+    /** One settings object per executor (per route), not one per connection. */
+    private final Map<Object, SessionSettings> settingsByExecutor = new ConcurrentHashMap<>();
+    private static final Object LOOP = new Object();
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Set<SocketEndpoint> handshaking = ConcurrentHashMap.newKeySet();
@@ -78,7 +81,7 @@ public final class ServerContext {
     }
 
     SessionSettings sessionSettings(Executor executor) {
-        return settings.apply(executor);
+        return settingsByExecutor.computeIfAbsent(executor == null ? LOOP : executor, k -> settings.apply(executor));
     }
 
     /** A new connection, before its request head: registered so that shutdown can close it. */

@@ -37,6 +37,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     private final WebSocketHandler handler;
     private final SessionSettings settings;
     private final Executor dispatch;
+    /** Whether the handler takes text as bytes ({@code onTextBytes}) rather than as a String. */
+    private final boolean wantsTextBytes;
     private final String subprotocol;
     private final List<String> extensionNames;
     /** The request target as sent; parsed into a URI only when asked for. */
@@ -69,6 +71,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         this.handler = handler;
         this.settings = settings;
         this.dispatch = settings.executor() == null ? null : new SerialExecutor(settings.executor());
+        this.wantsTextBytes = overridesTextBytes(handler);
         this.subprotocol = subprotocol;
         this.extensionNames = extensions.stream().map(e -> e.agreed().name()).toList();
         this.requestTarget = requestTarget;
@@ -161,6 +164,19 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public void onText(ByteBuffer utf8) {
+        if (wantsTextBytes) {
+            if (dispatch == null) {
+                try {
+                    handler.onTextBytes(this, utf8);
+                } catch (Throwable t) {
+                    handlerFailed(t);
+                }
+            } else {
+                ByteBuffer copy = copy(utf8);
+                dispatch.execute(() -> guard(() -> handler.onTextBytes(this, copy)));
+            }
+            return;
+        }
         String text = decode(utf8);
         if (dispatch == null) {
             try {
@@ -240,6 +256,18 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     }
 
     @Override
+    public CompletableFuture<Void> sendText(ByteBuffer utf8) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (loop.inLoop()) {
+            sendOnLoop(true, null, utf8, f, 0);
+        } else if (admit(utf8.remaining(), f)) {
+            long n = utf8.remaining();
+            loop.execute(() -> sendOnLoop(true, null, utf8, f, n));
+        }
+        return f;
+    }
+
+    @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (loop.inLoop()) {
@@ -274,14 +302,16 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
                     + (core.state() == Connection.State.CLOSE_SENT ? "closing" : "closed")));
             return;
         }
-        long size = text ? s.length() : data.remaining();
+        long size = s != null ? s.length() : data.remaining();
         if (endpoint.pending() + size > settings.maxBuffered()) {
             slowConsumer(f, size);
             return;
         }
         try {
-            if (text) {
+            if (s != null) {
                 core.sendText(s);
+            } else if (text) {
+                core.sendText(data); // checks the bytes are UTF-8
             } else {
                 core.sendBinary(data);
             }
@@ -614,6 +644,22 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             // already reporting a failure
         }
         onLoop(() -> closeOnLoop(CloseStatus.INTERNAL_ERROR, "internal error", null));
+    }
+
+    private static final ClassValue<Boolean> TEXT_BYTES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("onTextBytes", WebSocket.class, ByteBuffer.class).getDeclaringClass()
+                        != WebSocketHandler.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
+    private static boolean overridesTextBytes(WebSocketHandler h) {
+        return TEXT_BYTES.get(h.getClass());
     }
 
     private static String decode(ByteBuffer utf8) {

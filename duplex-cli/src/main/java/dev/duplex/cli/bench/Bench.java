@@ -1,0 +1,626 @@
+package dev.duplex.cli.bench;
+
+import dev.duplex.cli.bench.RawClient.Conn;
+import dev.duplex.cli.bench.RawClient.Payload;
+import dev.duplex.cli.bench.RawClient.Target;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The scenarios. Each opens its connections, loads them for a warm-up and then for the measured
+ * time, and returns what it measured; counts, histograms and CPU readings cover the measured time
+ * only. Latency is recorded in microseconds from the send stamp each message carries (its intended
+ * send time where a schedule exists: corrected for coordinated omission).
+ */
+final class Bench {
+    /** Everything the scenarios are told. */
+    static final class Settings {
+        URI url;             // for echo, latency, large, idle
+        URI broadcastUrl;    // for broadcast
+        int connections = 64;
+        int window = 16;
+        int size = 32;
+        boolean text = true;
+        double durationSeconds = 10;
+        double warmupSeconds = 2;
+        int rate = 20_000;
+        int largeConnections = 4;
+        int largeSize = 1 << 20;
+        int largeWindow = 2;
+        int idleConnections = 10_000;
+        int connectConcurrency = 200;
+        int subscribers = 1000;
+        int publishRate;     // 0: as fast as the window allows
+        int publishWindow = 16;
+        int broadcastSize = 64;
+        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        String serverPid;
+        boolean progress;
+    }
+
+    private final Settings s;
+    private final PrintStream progressOut;
+
+    Bench(Settings s, PrintStream progressOut) {
+        this.s = s;
+        this.progressOut = progressOut;
+    }
+
+    Result run(String scenario) throws InterruptedException, IOException {
+        return switch (scenario) {
+            case "echo" -> echo("echo", s.connections, s.window, new Payload(s.text, s.size));
+            case "latency" -> latency();
+            case "large" -> echo("large", s.largeConnections, s.largeWindow, new Payload(false, s.largeSize));
+            case "idle" -> idle();
+            case "broadcast" -> broadcast();
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        };
+    }
+
+    // ------------------------------------------------------------------------------ echo, large
+
+    private Result echo(String name, int connections, int window, Payload p) throws InterruptedException, IOException {
+        Result r = new Result(name, s.url.toString());
+        r.param("connections", connections).param("window", window).param("size", p.size)
+                .param("type", p.text ? "text" : "binary");
+        Meter m = new Meter();
+        RawClient.Listener l = new Base(m) {
+            @Override
+            public void onOpen(Conn c) {
+                super.onOpen(c);
+                for (int i = 0; i < window; i++) {
+                    c.send(p, System.nanoTime());
+                }
+            }
+
+            @Override
+            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {
+                long now = System.nanoTime();
+                long stamp = p.readStamp(head, headLen);
+                m.message(length, stamp > 0 ? now - stamp : -1);
+                if (m.running) {
+                    c.send(p, now);
+                }
+            }
+        };
+        try (RawClient client = new RawClient(s.threads)) {
+            List<Conn> conns = openAll(client, target(s.url, null), connections, l, m, r);
+            if (conns == null) {
+                return r;
+            }
+            measure(name, m, r, p.size >= 65536);
+            m.running = false;
+            closeAll(conns);
+        }
+        double secs = m.seconds;
+        if (p.size >= 65536) {
+            r.timelineUnit = "MB/s";
+            r.add("mb_per_s", "throughput", m.bytes / secs / 1e6, "MB/s");
+            r.add("messages_per_s", "messages echoed", m.count / secs, "msg/s");
+            perServerCpu(r, m, "mb_per_server_cpu_s", "MB per server CPU-second", m.bytes / 1e6, "MB/CPU-s");
+        } else {
+            r.add("round_trips_per_s", "round trips", m.count / secs, "msg/s");
+            perServerCpu(r, m, "round_trips_per_server_cpu_s", "round trips per server CPU-second", m.count, "msg/CPU-s");
+        }
+        r.addLatency("rtt", "round trip", m.latency);
+        cpuFigures(r, m);
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------ latency
+
+    private Result latency() throws InterruptedException, IOException {
+        Payload p = new Payload(s.text, s.size);
+        Result r = new Result("latency", s.url.toString());
+        r.param("connections", s.connections).param("rate", s.rate).param("size", p.size)
+                .param("type", p.text ? "text" : "binary");
+        Meter m = new Meter();
+        Recorder lag = new Recorder(3_600_000_000L, 2);
+        RawClient.Listener l = new Base(m) {
+            @Override
+            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {
+                long now = System.nanoTime();
+                long stamp = p.readStamp(head, headLen);
+                m.message(length, stamp > 0 ? now - stamp : -1);
+            }
+        };
+        try (RawClient client = new RawClient(s.threads)) {
+            List<Conn> conns = openAll(client, target(s.url, null), s.connections, l, m, r);
+            if (conns == null) {
+                return r;
+            }
+            Conn[] cs = conns.toArray(new Conn[0]);
+            double period = 1e9 / s.rate;
+            Thread pacer = new Thread(() -> {
+                long t0 = System.nanoTime();
+                long j = 0;
+                while (m.running) {
+                    long now = System.nanoTime();
+                    long due = t0 + (long) (j * period);
+                    if (due > now) {
+                        LockSupport.parkNanos(due - now);
+                        continue;
+                    }
+                    Conn c = cs[(int) (j % cs.length)];
+                    c.send(p, due);
+                    c.flush();
+                    lag.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
+                    j++;
+                }
+            }, "bench-pacer");
+            pacer.setDaemon(true);
+            pacer.start();
+            measure("latency", m, r, false, lag);
+            m.running = false;
+            pacer.join(2000);
+            closeAll(conns);
+        }
+        r.add("messages_per_s", "messages", m.count / m.seconds, "msg/s");
+        r.add("rate_target", "intended rate", s.rate, "msg/s");
+        r.addLatency("rtt", "round trip", m.latency);
+        if (m.lagHistogram != null) {
+            r.addLatency("send_lag", "generator send lag", m.lagHistogram);
+        }
+        perServerCpu(r, m, "messages_per_server_cpu_s", "messages per server CPU-second", m.count, "msg/CPU-s");
+        cpuFigures(r, m);
+        r.notes.add("Round trips measured from each message's intended send time (a fixed schedule of "
+                + s.rate + " msg/s), so a stalled server shows up in full (no coordinated omission).");
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------ idle
+
+    private Result idle() throws InterruptedException, IOException {
+        Result r = new Result("idle", s.url.toString());
+        int n = s.idleConnections;
+        r.param("connections", n).param("connect_concurrency", s.connectConcurrency);
+        Meter m = new Meter();
+        Target t = target(s.url, null);
+        List<InetAddress> sources = RawClient.sources(t.address, n, 20_000);
+        r.param("source_addresses", sources.get(0) == null ? 1 : sources.size());
+        String pid = s.serverPid;
+        long rss0 = -1;
+        long heap0 = -1;
+        if (pid != null) {
+            heap0 = ProcStats.heapUsedBytes(pid, true);
+            rss0 = ProcStats.rssBytes(pid);
+        }
+        double cpuServer0 = pid != null ? ProcStats.cpuSeconds(pid) : -1;
+        double cpuSelf0 = ProcStats.cpuSeconds("self");
+        RawClient.Listener l = new Base(m);
+        List<Conn> conns = new ArrayList<>(n);
+        try (RawClient client = new RawClient(s.threads)) {
+            long start = System.nanoTime();
+            java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(s.connectConcurrency);
+            RawClient.Listener gated = new RawClient.Listener() {
+                @Override
+                public void onOpen(Conn c) {
+                    inFlight.release();
+                    l.onOpen(c);
+                }
+
+                @Override
+                public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {}
+
+                @Override
+                public void onClose(Conn c, String why) {
+                    if (!c.isOpenedOnce()) {
+                        inFlight.release();
+                    }
+                    l.onClose(c, why);
+                }
+            };
+            long lastPrint = 0;
+            for (int i = 0; i < n; i++) {
+                if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
+                    r.error = "connections stopped opening after " + m.opened.get() + " of " + n;
+                    break;
+                }
+                if (m.failure.get() != null && m.failed.get() > n / 100 + 10) {
+                    break;
+                }
+                conns.add(client.open(t, sources.get(i % sources.size()), gated));
+                long now = System.nanoTime();
+                if (now - lastPrint > 250_000_000L) {
+                    lastPrint = now;
+                    progress(String.format(Locale.ROOT, "idle  opening %,d/%,d connections", m.opened.get(), n));
+                }
+            }
+            // wait for the last ones
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (m.opened.get() + m.failed.get() < conns.size() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            double connectSecs = (System.nanoTime() - start) / 1e9;
+            int opened = m.opened.get();
+            r.add("connections_open", "connections open", opened, "");
+            r.add("connect_per_s", "connect rate", opened / connectSecs, "conn/s");
+            if (m.failed.get() > 0) {
+                r.add("connections_failed", "connections failed", m.failed.get(), "");
+                r.notes.add("first failure: " + m.failure.get());
+            }
+            // hold them
+            long holdEnd = System.nanoTime() + (long) (s.durationSeconds * 1e9);
+            while (System.nanoTime() < holdEnd) {
+                progress(String.format(Locale.ROOT, "idle  holding %,d connections  %.0fs left", m.opened.get() - m.closed.get(),
+                        (holdEnd - System.nanoTime()) / 1e9));
+                Thread.sleep(Math.max(1, Math.min(500, (holdEnd - System.nanoTime()) / 1_000_000)));
+            }
+            int still = m.opened.get() - m.closedAfterOpen.get();
+            r.add("connections_held", "connections still open at the end", still, "");
+            if (pid != null) {
+                double cpu = ProcStats.cpuSeconds(pid) - cpuServer0;
+                long heap1 = ProcStats.heapUsedBytes(pid, true); // the same order as before opening: GC, then RSS
+                long rss1 = ProcStats.rssBytes(pid);
+                r.add("server_cpu_s", "server CPU (connect + hold)", cpu, "s");
+                if (rss0 > 0 && rss1 > 0 && still > 0) {
+                    r.add("server_rss_mb", "server RSS", rss1 / 1048576.0, "MiB");
+                    r.add("rss_per_conn_bytes", "server RSS per connection", (rss1 - rss0) / (double) still, "B");
+                }
+                if (heap0 > 0 && heap1 > 0 && still > 0) {
+                    r.add("heap_per_conn_bytes", "server heap per connection", (heap1 - heap0) / (double) still, "B");
+                    r.notes.add("heap: jcmd PID GC.run then GC.heap_info (live heap after a full GC), before and after opening");
+                } else {
+                    r.notes.add("heap: not measured (jcmd could not reach the server; not a JVM of this user?)");
+                }
+                r.notes.add("RSS: VmRSS of /proc/" + pid + "/status before and after opening (each after the full GC), "
+                        + "so it includes heap pages the connections' garbage touched; kernel socket buffers are not in it");
+            }
+            double cpuSelf = ProcStats.cpuSeconds("self") - cpuSelf0;
+            r.add("generator_cpu_s", "generator CPU (connect + hold)", cpuSelf, "s");
+            for (Conn c : conns) {
+                c.close();
+            }
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------ broadcast
+
+    private Result broadcast() throws InterruptedException, IOException {
+        Payload p = new Payload(s.text, Math.max(s.broadcastSize, s.text ? 16 : 8));
+        URI url = s.broadcastUrl;
+        Result r = new Result("broadcast", url.toString());
+        r.param("subscribers", s.subscribers).param("size", p.size).param("type", p.text ? "text" : "binary")
+                .param(s.publishRate > 0 ? "publish_rate" : "publish_window", s.publishRate > 0 ? s.publishRate : s.publishWindow);
+        Meter m = new Meter();
+        RawClient.Listener l = new Base(m) {
+            @Override
+            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {
+                long now = System.nanoTime();
+                long stamp = p.readStamp(head, headLen);
+                m.message(length, stamp > 0 ? now - stamp : -1);
+            }
+        };
+        try (RawClient client = new RawClient(s.threads)) {
+            List<Conn> subs = openAll(client, target(url, null), s.subscribers, l, m, r);
+            if (subs == null) {
+                return r;
+            }
+            Meter pm = new Meter();
+            List<Conn> pubs = openAll(client, target(url, "role=pub"), 1, new Base(pm), pm, r);
+            if (pubs == null) {
+                closeAll(subs);
+                return r;
+            }
+            Conn pub = pubs.get(0);
+            Thread.sleep(300); // let the server file the subscriptions
+            int k = subs.size();
+            LongAdder published = new LongAdder();
+            LongAdder lost = new LongAdder();
+            Thread publisher = new Thread(() -> {
+                if (s.publishRate > 0) {
+                    double period = 1e9 / s.publishRate;
+                    long t0 = System.nanoTime();
+                    long j = 0;
+                    while (m.running) {
+                        long now = System.nanoTime();
+                        long due = t0 + (long) (j * period);
+                        if (due > now) {
+                            LockSupport.parkNanos(due - now);
+                            continue;
+                        }
+                        pub.send(p, due);
+                        pub.flush();
+                        published.increment();
+                        j++;
+                    }
+                    return;
+                }
+                // windowed: at most publishWindow messages not yet delivered to every subscriber
+                long sent = 0;
+                long stalledSince = 0;
+                long lastDelivered = -1;
+                while (m.running) {
+                    long delivered = m.total.sum() + lost.sum();
+                    if (sent * k - delivered < (long) s.publishWindow * k) {
+                        pub.send(p, System.nanoTime());
+                        pub.flush();
+                        sent++;
+                        published.increment();
+                        stalledSince = 0;
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (delivered != lastDelivered) {
+                        lastDelivered = delivered;
+                        stalledSince = now;
+                    } else if (now - stalledSince > 1_000_000_000L) {
+                        // nothing arrived for a second: what is missing was dropped (a slow-consumer policy)
+                        lost.add(sent * k - delivered);
+                        stalledSince = now;
+                    }
+                    LockSupport.parkNanos(20_000);
+                }
+            }, "bench-publisher");
+            publisher.setDaemon(true);
+            publisher.start();
+            long pub0 = 0;
+            measure("broadcast", m, r, false, null, () -> published.sum());
+            pub0 = m.extraAtStart;
+            long pubCount = m.extraAtEnd - pub0;
+            m.running = false;
+            publisher.join(2000);
+            r.add("deliveries_per_s", "deliveries", m.count / m.seconds, "msg/s");
+            r.add("published_per_s", "messages published", pubCount / m.seconds, "msg/s");
+            if (lost.sum() > 0) {
+                r.add("lost", "deliveries missing (dropped?)", lost.sum(), "");
+            }
+            perServerCpu(r, m, "deliveries_per_server_cpu_s", "deliveries per server CPU-second", m.count, "msg/CPU-s");
+            r.addLatency("delivery", "delivery", m.latency);
+            cpuFigures(r, m);
+            r.notes.add(s.publishRate > 0
+                    ? "Publisher sends at a fixed rate; latency from each message's intended send time."
+                    : "Publisher keeps at most " + s.publishWindow + " messages not yet delivered to every subscriber; "
+                    + "latency from the publisher's send time to each subscriber's receipt.");
+            pub.close();
+            closeAll(subs);
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------ machinery
+
+    /** Counts and latencies of the scenario's messages, and the time and CPU readings around the measurement. */
+    static final class Meter {
+        volatile boolean running = true;
+        volatile boolean measuring;
+        final LongAdder total = new LongAdder();
+        final LongAdder totalBytes = new LongAdder();
+        final Recorder recorder = new Recorder(3_600_000_000L, 2);
+        final AtomicInteger opened = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+        final AtomicInteger closedAfterOpen = new AtomicInteger();
+        final AtomicReference<String> failure = new AtomicReference<>();
+        // the measurement's outcome
+        long count;
+        long bytes;
+        double seconds;
+        double selfCpu = -1;
+        double serverCpu = -1;
+        Histogram latency;
+        Histogram lagHistogram;
+        long extraAtStart;
+        long extraAtEnd;
+
+        void message(long length, long nanos) {
+            total.increment();
+            totalBytes.add(length);
+            if (nanos >= 0 && measuring) {
+                recorder.recordValue(Math.min(nanos / 1000, 3_600_000_000L));
+            }
+        }
+    }
+
+    /** Counts opens and closes. */
+    static class Base implements RawClient.Listener {
+        final Meter m;
+
+        Base(Meter m) {
+            this.m = m;
+        }
+
+        @Override
+        public void onOpen(Conn c) {
+            m.opened.incrementAndGet();
+        }
+
+        @Override
+        public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {}
+
+        @Override
+        public void onClose(Conn c, String why) {
+            m.closed.incrementAndGet();
+            if (c.isOpenedOnce()) {
+                m.closedAfterOpen.incrementAndGet();
+                if (why != null && m.running) {
+                    m.failure.compareAndSet(null, why);
+                }
+            } else {
+                m.failed.incrementAndGet();
+                m.failure.compareAndSet(null, why);
+            }
+        }
+    }
+
+    private List<Conn> openAll(RawClient client, Target t, int n, RawClient.Listener l, Meter m, Result r)
+            throws InterruptedException, IOException {
+        List<InetAddress> sources = RawClient.sources(t.address, n, 20_000);
+        List<Conn> conns = new ArrayList<>(n);
+        int base = m.opened.get();
+        for (int i = 0; i < n; i++) {
+            Conn c = client.open(t, sources.get(i % sources.size()), l);
+            c.index = i;
+            conns.add(c);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (m.opened.get() - base + m.failed.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        if (m.failed.get() > 0 || m.opened.get() - base < n) {
+            r.error = "could not open " + n + " connection" + (n == 1 ? "" : "s") + " to " + t.address + ": "
+                    + (m.opened.get() - base) + " opened, " + m.failed.get() + " failed"
+                    + (m.failure.get() != null ? " (" + m.failure.get() + ")" : " (timed out)");
+            closeAll(conns);
+            return null;
+        }
+        return conns;
+    }
+
+    private static void closeAll(List<Conn> conns) {
+        for (Conn c : conns) {
+            c.close();
+        }
+    }
+
+    private void measure(String name, Meter m, Result r, boolean bytesPerSecond) throws InterruptedException {
+        measure(name, m, r, bytesPerSecond, null, null);
+    }
+
+    private void measure(String name, Meter m, Result r, boolean bytesPerSecond, Recorder lag) throws InterruptedException {
+        measure(name, m, r, bytesPerSecond, lag, null);
+    }
+
+    /** Warm-up, then the measured time: counts, latency, CPU of both processes, a per-second timeline. */
+    private void measure(String name, Meter m, Result r, boolean bytesPerSecond, Recorder lag,
+                         java.util.function.LongSupplier extra) throws InterruptedException {
+        m.measuring = true;
+        long warmEnd = System.nanoTime() + (long) (s.warmupSeconds * 1e9);
+        long lastCount = m.total.sum();
+        while (System.nanoTime() < warmEnd) {
+            long left = warmEnd - System.nanoTime();
+            Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
+            long c = m.total.sum();
+            progress(String.format(Locale.ROOT, "%-9s warm-up %4.1fs  %,12.0f msg/s", name, Math.max(0, left / 1e9), (c - lastCount) * 1.0));
+            lastCount = c;
+            checkFailure(m);
+        }
+        Histogram window = m.recorder.getIntervalHistogram(); // drops the warm-up; recycled below
+        if (lag != null) {
+            lag.getIntervalHistogram();
+        }
+        String pid = s.serverPid;
+        long t0 = System.nanoTime();
+        long c0 = m.total.sum();
+        long b0 = m.totalBytes.sum();
+        double self0 = ProcStats.cpuSeconds("self");
+        double server0 = pid != null ? ProcStats.cpuSeconds(pid) : -1;
+        m.extraAtStart = extra != null ? extra.getAsLong() : 0;
+        long end = t0 + (long) (s.durationSeconds * 1e9);
+        long tick = t0;
+        long tickCount = c0;
+        long tickBytes = b0;
+        Histogram all = new Histogram(3_600_000_000L, 2);
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+                break;
+            }
+            long next = Math.min(end, tick + 1_000_000_000L);
+            Thread.sleep(Math.max(1, (next - now) / 1_000_000));
+            now = System.nanoTime();
+            if (now < next) {
+                continue;
+            }
+            long c = m.total.sum();
+            long b = m.totalBytes.sum();
+            double dt = (now - tick) / 1e9;
+            double rate = bytesPerSecond ? (b - tickBytes) / dt / 1e6 : (c - tickCount) / dt;
+            r.timeline.add(rate);
+            window = m.recorder.getIntervalHistogram(window);  // reset by the recorder
+            all.add(window);
+            checkFailure(m);
+            progress(String.format(Locale.ROOT, "%-9s %4.1f/%.0fs  %,12.0f %s  p99 %7.2f ms  generator CPU %3.0f%%%s", name,
+                    (now - t0) / 1e9, s.durationSeconds, rate, bytesPerSecond ? "MB/s " : "msg/s",
+                    window.getTotalCount() > 0 ? window.getValueAtPercentile(99) / 1000.0 : 0.0,
+                    100 * (ProcStats.cpuSeconds("self") - self0) / ((now - t0) / 1e9),
+                    pid != null ? String.format(Locale.ROOT, "  server CPU %3.0f%%",
+                            100 * (ProcStats.cpuSeconds(pid) - server0) / ((now - t0) / 1e9)) : ""));
+            tick = now;
+            tickCount = c;
+            tickBytes = b;
+        }
+        long t1 = System.nanoTime();
+        m.count = m.total.sum() - c0;
+        m.bytes = m.totalBytes.sum() - b0;
+        m.selfCpu = ProcStats.cpuSeconds("self") - self0;
+        m.serverCpu = pid != null ? ProcStats.cpuSeconds(pid) - server0 : -1;
+        m.extraAtEnd = extra != null ? extra.getAsLong() : 0;
+        m.seconds = (t1 - t0) / 1e9;
+        m.measuring = false;
+        all.add(m.recorder.getIntervalHistogram());
+        m.latency = all;
+        if (lag != null) {
+            m.lagHistogram = lag.getIntervalHistogram();
+        }
+        progressDone();
+        if (m.failure.get() != null && r.error == null) {
+            r.notes.add("a connection closed during the run: " + m.failure.get());
+        }
+    }
+
+    private static void checkFailure(Meter m) {
+        // a run goes on with the connections left; the result notes the first failure
+    }
+
+    private static void perServerCpu(Result r, Meter m, String key, String label, double amount, String unit) {
+        if (m.serverCpu > 0) {
+            r.add("server_cpu_s", "server CPU", m.serverCpu, "s");
+            r.add("server_cores", "server cores busy", m.serverCpu / m.seconds, "");
+            r.add(key, label, amount / m.serverCpu, unit);
+        }
+    }
+
+    private static void cpuFigures(Result r, Meter m) {
+        if (m.selfCpu >= 0) {
+            r.add("generator_cpu_s", "generator CPU", m.selfCpu, "s");
+            r.add("generator_cores", "generator cores busy", m.selfCpu / m.seconds, "");
+        }
+        r.add("seconds", "measured for", m.seconds, "s");
+    }
+
+    static Target target(URI url, String extraQuery) {
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        String q = url.getRawQuery();
+        if (extraQuery != null) {
+            q = q == null ? extraQuery : q + "&" + extraQuery;
+        }
+        int port = url.getPort() != -1 ? url.getPort() : 80;
+        return new Target(url.getHost().replaceAll("^\\[|\\]$", ""), port, q == null ? path : path + "?" + q);
+    }
+
+    // ------------------------------------------------------------------------------ progress
+
+    private int progressWidth;
+
+    private void progress(String line) {
+        if (!s.progress || progressOut == null) {
+            return;
+        }
+        String pad = line.length() < progressWidth ? " ".repeat(progressWidth - line.length()) : "";
+        progressOut.print("\r" + line + pad);
+        progressOut.flush();
+        progressWidth = line.length();
+    }
+
+    private void progressDone() {
+        if (s.progress && progressOut != null && progressWidth > 0) {
+            progressOut.print("\r" + " ".repeat(progressWidth) + "\r");
+            progressOut.flush();
+            progressWidth = 0;
+        }
+    }
+}

@@ -1,0 +1,704 @@
+package dev.duplex.cli.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The load generator's WebSocket client for ws:// URLs: a few selector threads, no per-message
+ * allocation, frames pre-masked once per scenario ({@link Payload}), received messages parsed as a
+ * stream whose payload is skipped except its first bytes (the send stamp). It opens connections
+ * from chosen source addresses (many 127.0.0.x for 10,000s of connections) and never allocates a
+ * buffer for an idle connection.
+ *
+ * <p>Threads: each connection belongs to one loop, which reads it. Sends may come from the loop
+ * (echo: reply on receipt) or from one other thread (the pacer or the publisher); {@link Conn#send}
+ * and {@link Conn#flush} lock the connection, which is uncontended in the common case.
+ */
+final class RawClient implements AutoCloseable {
+    /** What the scenarios hear from their connections. Called on the connection's loop. */
+    interface Listener {
+        void onOpen(Conn c);
+
+        /**
+         * A whole message arrived: its payload length and its first {@code headLen} bytes
+         * (at most {@link Conn#HEAD}), where senders put a stamp.
+         */
+        void onMessage(Conn c, boolean text, long length, byte[] head, int headLen);
+
+        /** The connection failed to open or closed; {@code why} is null for a close we asked for. */
+        void onClose(Conn c, String why);
+    }
+
+    private final Loop[] loops;
+    private int next;
+
+    RawClient(int threads) {
+        loops = new Loop[threads];
+        for (int i = 0; i < threads; i++) {
+            try {
+                loops[i] = new Loop("bench-loop-" + i);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot open a selector", e);
+            }
+            loops[i].start();
+        }
+    }
+
+    /**
+     * Starts opening a connection; the listener hears {@code onOpen} or {@code onClose}.
+     *
+     * @param source local address to bind (null: any)
+     */
+    Conn open(Target target, InetAddress source, Listener listener) {
+        Loop loop = loops[next++ % loops.length];
+        Conn c = new Conn(loop, target, listener);
+        loop.execute(() -> c.connect(source));
+        return c;
+    }
+
+    @Override
+    public void close() {
+        for (Loop l : loops) {
+            l.shutdown();
+        }
+        for (Loop l : loops) {
+            try {
+                l.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Where to connect: host, port and request target, with the handshake request made once. */
+    static final class Target {
+        final InetSocketAddress address;
+        final byte[] request;
+
+        Target(String host, int port, String pathAndQuery) {
+            this.address = new InetSocketAddress(host, port);
+            String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            byte[] key = new byte[16];
+            ThreadLocalRandom.current().nextBytes(key);
+            String req = "GET " + pathAndQuery + " HTTP/1.1\r\n"
+                    + "Host: " + hostHeader + "\r\n"
+                    + "Upgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n"
+                    + "User-Agent: duplex-bench\r\n\r\n";
+            this.request = req.getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * A message shape for one scenario: the whole client frame, masked once with a fixed key. A send
+     * copies it (or, when large, shares its body) and writes a stamp into its first payload bytes:
+     * 8 bytes big-endian for binary, 16 hex digits for text.
+     */
+    static final class Payload {
+        final boolean text;
+        final int size;
+        final int headerLen;
+        final byte[] maskKey = new byte[4];
+        final ByteBuffer frame; // read-only, direct
+        final int stampLen;
+
+        Payload(boolean text, int size) {
+            this.text = text;
+            this.size = size;
+            this.stampLen = text ? 16 : 8;
+            if (size < stampLen) {
+                throw new IllegalArgumentException("a " + (text ? "text" : "binary") + " message must have at least "
+                        + stampLen + " bytes to carry its send time, not " + size);
+            }
+            ThreadLocalRandom.current().nextBytes(maskKey);
+            maskKey[0] |= 1; // never all zero
+            byte[] payload = new byte[size];
+            for (int i = 0; i < size; i++) {
+                payload[i] = (byte) ('a' + i % 26); // ASCII: valid UTF-8 for text
+            }
+            int len = size <= 125 ? 2 : size <= 65535 ? 4 : 10;
+            this.headerLen = len + 4;
+            ByteBuffer f = ByteBuffer.allocateDirect(headerLen + size);
+            f.put((byte) (0x80 | (text ? 1 : 2)));
+            if (size <= 125) {
+                f.put((byte) (0x80 | size));
+            } else if (size <= 65535) {
+                f.put((byte) (0x80 | 126)).putShort((short) size);
+            } else {
+                f.put((byte) (0x80 | 127)).putLong(size);
+            }
+            f.put(maskKey);
+            for (int i = 0; i < size; i++) {
+                f.put((byte) (payload[i] ^ maskKey[i & 3]));
+            }
+            f.flip();
+            this.frame = f.asReadOnlyBuffer();
+        }
+
+        /** Writes the masked stamp at {@code at} (the frame's first payload byte) of {@code out}. */
+        void stamp(ByteBuffer out, int at, long stamp) {
+            if (text) {
+                for (int i = 0; i < 16; i++) {
+                    int nibble = (int) (stamp >>> (60 - 4 * i)) & 0xF;
+                    out.put(at + i, (byte) (HEX[nibble] ^ maskKey[i & 3]));
+                }
+            } else {
+                for (int i = 0; i < 8; i++) {
+                    out.put(at + i, (byte) ((stamp >>> (56 - 8 * i)) ^ maskKey[i & 3]));
+                }
+            }
+        }
+
+        /** The stamp in a received message's first bytes, or -1 when there is none. */
+        long readStamp(byte[] head, int headLen) {
+            if (headLen < stampLen) {
+                return -1;
+            }
+            long v = 0;
+            if (text) {
+                for (int i = 0; i < 16; i++) {
+                    int d = Character.digit(head[i], 16);
+                    if (d < 0) {
+                        return -1;
+                    }
+                    v = (v << 4) | d;
+                }
+            } else {
+                for (int i = 0; i < 8; i++) {
+                    v = (v << 8) | (head[i] & 0xFF);
+                }
+            }
+            return v;
+        }
+
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A selector thread. */
+    static final class Loop extends Thread {
+        static final int READ_BUFFER = 256 << 10;
+        static final int AGG = 16 << 10;
+        final Selector selector;
+        final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
+        final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+        volatile boolean running = true;
+
+        Loop(String name) throws IOException {
+            super(name);
+            setDaemon(true);
+            selector = Selector.open();
+        }
+
+        void execute(Runnable r) {
+            tasks.add(r);
+            selector.wakeup();
+        }
+
+        void shutdown() {
+            running = false;
+            selector.wakeup();
+        }
+
+        synchronized ByteBuffer borrow() {
+            ByteBuffer b = pool.poll();
+            return b != null ? b : ByteBuffer.allocateDirect(AGG);
+        }
+
+        synchronized void giveBack(ByteBuffer b) {
+            b.clear();
+            if (pool.size() < 1024) {
+                pool.add(b);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    Runnable r;
+                    while ((r = tasks.poll()) != null) {
+                        r.run();
+                    }
+                    selector.select(100);
+                    for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                        SelectionKey k = it.next();
+                        it.remove();
+                        Conn c = (Conn) k.attachment();
+                        try {
+                            if (!k.isValid()) {
+                                continue;
+                            }
+                            if (k.isConnectable()) {
+                                c.finishConnect();
+                            } else {
+                                if (k.isWritable()) {
+                                    c.onWritable();
+                                }
+                                if (k.isValid() && k.isReadable()) {
+                                    c.onReadable(readBuffer);
+                                }
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            c.fail(e.getMessage() == null ? e.toString() : e.getMessage());
+                        }
+                    }
+                }
+            } catch (IOException | ClosedSelectorException e) {
+                // closing
+            } finally {
+                for (SelectionKey k : selector.keys()) {
+                    try {
+                        k.channel().close();
+                    } catch (IOException e) {
+                        // closing anyway
+                    }
+                }
+                try {
+                    selector.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    /** One WebSocket connection of the generator. */
+    static final class Conn {
+        static final int HEAD = 16;
+        private static final byte[] HTTP_END = {'\r', '\n', '\r', '\n'};
+
+        final Loop loop;
+        final Target target;
+        final Listener listener;
+        /** The scenario's per-connection state. */
+        Object attachment;
+        int index;
+
+        private SocketChannel ch;
+        private SelectionKey key;
+        private volatile boolean open;
+        private boolean closed;
+        private byte[] httpHead; // the handshake answer so far
+        private int httpLen;
+
+        // outbound, under the lock
+        private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(4);
+        private ByteBuffer agg;
+        private ByteBuffer[] gather = new ByteBuffer[8];
+        private boolean waitingWritable;
+
+        // inbound frame parser (loop thread only)
+        private final byte[] hdr = new byte[14];
+        private int hdrHave;
+        private int hdrNeed = 2;
+        private long payloadLeft = -1; // -1: reading a header
+        private int opcode;
+        private int msgOpcode;
+        private boolean fin;
+        private long msgLen;
+        private final byte[] head = new byte[HEAD];
+        private int headLen;
+        private byte[] control;
+        private int controlLen;
+
+        Conn(Loop loop, Target target, Listener listener) {
+            this.loop = loop;
+            this.target = target;
+            this.listener = listener;
+        }
+
+        boolean isOpen() {
+            return open && !closed;
+        }
+
+        /** Whether the handshake completed (even if the connection closed since). */
+        boolean isOpenedOnce() {
+            return open;
+        }
+
+        // ------------------------------------------------------------------ connect + handshake
+
+        void connect(InetAddress source) {
+            try {
+                ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (source != null) {
+                    ch.bind(new InetSocketAddress(source, 0));
+                }
+                key = ch.register(loop.selector, 0, this);
+                if (ch.connect(target.address)) {
+                    finishConnect();
+                } else {
+                    key.interestOps(SelectionKey.OP_CONNECT);
+                }
+            } catch (IOException | RuntimeException e) {
+                fail("connect: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        }
+
+        void finishConnect() throws IOException {
+            if (!ch.finishConnect()) {
+                return;
+            }
+            ByteBuffer req = ByteBuffer.wrap(target.request);
+            ch.write(req);
+            if (req.hasRemaining()) {
+                throw new IOException("could not send the handshake request at once");
+            }
+            httpHead = new byte[512];
+            key.interestOps(SelectionKey.OP_READ);
+        }
+
+        private void onHandshakeBytes(ByteBuffer in) throws IOException {
+            while (in.hasRemaining()) {
+                if (httpLen == httpHead.length) {
+                    if (httpLen >= 16384) {
+                        throw new IOException("handshake answer too long");
+                    }
+                    httpHead = java.util.Arrays.copyOf(httpHead, httpLen * 2);
+                }
+                httpHead[httpLen++] = in.get();
+                if (httpLen >= 4 && httpHead[httpLen - 1] == '\n' && httpHead[httpLen - 2] == '\r'
+                        && httpHead[httpLen - 3] == '\n' && httpHead[httpLen - 4] == '\r') {
+                    String status = new String(httpHead, 0, Math.min(httpLen, 64), StandardCharsets.ISO_8859_1);
+                    int eol = status.indexOf('\r');
+                    status = eol > 0 ? status.substring(0, eol) : status;
+                    httpHead = null;
+                    if (!status.startsWith("HTTP/1.1 101")) {
+                        throw new IOException("handshake refused: " + status);
+                    }
+                    open = true;
+                    listener.onOpen(this);
+                    return;
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ outbound
+
+        /** Queues one message of {@code p} carrying {@code stamp}; {@link #flush} writes it. */
+        void send(Payload p, long stamp) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                ByteBuffer f = p.frame;
+                int total = f.remaining();
+                if (total <= Loop.AGG / 2) {
+                    ByteBuffer a = aggregator(total);
+                    int at = a.position();
+                    a.put(f.duplicate());
+                    p.stamp(a, at + p.headerLen, stamp);
+                } else {
+                    int front = p.headerLen + p.stampLen;
+                    ByteBuffer a = aggregator(front);
+                    int at = a.position();
+                    a.put(f.duplicate().limit(front));
+                    p.stamp(a, at + p.headerLen, stamp);
+                    seal();
+                    pending.add(f.duplicate().position(front));
+                }
+            }
+        }
+
+        private ByteBuffer aggregator(int need) {
+            if (agg != null && agg.remaining() < need) {
+                seal();
+            }
+            if (agg == null) {
+                agg = loop.borrow();
+            }
+            return agg;
+        }
+
+        private void seal() {
+            if (agg != null) {
+                agg.flip();
+                pending.add(agg);
+                agg = null;
+            }
+        }
+
+        /** Writes what is queued, as much as the socket takes; the rest waits for writability. */
+        void flush() {
+            synchronized (this) {
+                if (closed || waitingWritable) {
+                    return;
+                }
+                try {
+                    writeOut();
+                } catch (IOException e) {
+                    failLater(e.getMessage());
+                }
+            }
+        }
+
+        void onWritable() throws IOException {
+            synchronized (this) {
+                waitingWritable = false;
+                writeOut();
+                if (!waitingWritable && key.isValid()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+        }
+
+        private void writeOut() throws IOException {
+            seal();
+            while (!pending.isEmpty()) {
+                int n = Math.min(pending.size(), gather.length);
+                int i = 0;
+                for (ByteBuffer b : pending) {
+                    if (i == n) {
+                        break;
+                    }
+                    gather[i++] = b;
+                }
+                long written = ch.write(gather, 0, n);
+                for (int j = 0; j < n; j++) {
+                    gather[j] = null;
+                }
+                while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
+                    ByteBuffer done = pending.poll();
+                    if (!done.isReadOnly()) {
+                        loop.giveBack(done);
+                    }
+                }
+                if (!pending.isEmpty() && written == 0 || !pending.isEmpty() && pending.peek().hasRemaining()) {
+                    waitingWritable = true;
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    loop.selector.wakeup();
+                    return;
+                }
+            }
+        }
+
+        /** Queued bytes not yet written (for senders that bound their backlog). */
+        synchronized long queued() {
+            long n = agg != null ? agg.position() : 0;
+            for (ByteBuffer b : pending) {
+                n += b.remaining();
+            }
+            return n;
+        }
+
+        private void sendControl(int op, byte[] payload, int len) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                ByteBuffer a = aggregator(6 + len);
+                byte[] k = new byte[4];
+                ThreadLocalRandom.current().nextBytes(k);
+                a.put((byte) (0x80 | op)).put((byte) (0x80 | len)).put(k);
+                for (int i = 0; i < len; i++) {
+                    a.put((byte) (payload[i] ^ k[i & 3]));
+                }
+            }
+            flush();
+        }
+
+        /** Sends a close frame (1000) and closes the socket. */
+        void close() {
+            if (loop == Thread.currentThread()) {
+                closeNow();
+            } else {
+                loop.execute(this::closeNow);
+            }
+        }
+
+        private void closeNow() {
+            if (closed) {
+                return;
+            }
+            if (open) {
+                sendControl(8, new byte[] {0x03, (byte) 0xE8}, 2);
+            }
+            shut(null);
+        }
+
+        void fail(String why) {
+            shut(why == null ? "failed" : why);
+        }
+
+        private void failLater(String why) {
+            if (loop == Thread.currentThread()) {
+                fail(why);
+            } else {
+                loop.execute(() -> fail(why));
+            }
+        }
+
+        private void shut(String why) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                for (ByteBuffer b : pending) {
+                    if (!b.isReadOnly()) {
+                        loop.giveBack(b);
+                    }
+                }
+                pending.clear();
+                if (agg != null) {
+                    loop.giveBack(agg);
+                    agg = null;
+                }
+            }
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException e) {
+                // closed anyway
+            }
+            listener.onClose(this, why);
+        }
+
+        // ------------------------------------------------------------------ inbound
+
+        void onReadable(ByteBuffer buf) throws IOException {
+            for (int rounds = 0; rounds < 4; rounds++) {
+                buf.clear();
+                int n = ch.read(buf);
+                if (n < 0) {
+                    shut(open ? "closed by the server" : "closed by the server during the handshake");
+                    return;
+                }
+                if (n == 0) {
+                    break;
+                }
+                buf.flip();
+                if (httpHead != null) {
+                    onHandshakeBytes(buf);
+                }
+                if (open) {
+                    parse(buf);
+                }
+                if (closed || n < buf.capacity()) {
+                    break;
+                }
+            }
+            flush(); // replies made while parsing go out in one write
+        }
+
+        private void parse(ByteBuffer in) throws IOException {
+            while (in.hasRemaining() && !closed) {
+                if (payloadLeft < 0) {
+                    // header
+                    while (hdrHave < hdrNeed && in.hasRemaining()) {
+                        hdr[hdrHave++] = in.get();
+                        if (hdrHave == 2) {
+                            int l = hdr[1] & 0x7F;
+                            if ((hdr[1] & 0x80) != 0) {
+                                throw new IOException("the server sent a masked frame");
+                            }
+                            hdrNeed = l == 126 ? 4 : l == 127 ? 10 : 2;
+                        }
+                    }
+                    if (hdrHave < hdrNeed) {
+                        return;
+                    }
+                    fin = (hdr[0] & 0x80) != 0;
+                    opcode = hdr[0] & 0x0F;
+                    int l = hdr[1] & 0x7F;
+                    if (l == 126) {
+                        payloadLeft = ((hdr[2] & 0xFF) << 8) | (hdr[3] & 0xFF);
+                    } else if (l == 127) {
+                        long v = 0;
+                        for (int i = 2; i < 10; i++) {
+                            v = (v << 8) | (hdr[i] & 0xFF);
+                        }
+                        payloadLeft = v;
+                    } else {
+                        payloadLeft = l;
+                    }
+                    hdrHave = 0;
+                    hdrNeed = 2;
+                    if (opcode >= 8) {
+                        if (control == null) {
+                            control = new byte[125];
+                        }
+                        controlLen = 0;
+                    } else if (opcode != 0) {
+                        msgOpcode = opcode;
+                        msgLen = 0;
+                        headLen = 0;
+                    }
+                }
+                // payload
+                int take = (int) Math.min(payloadLeft, in.remaining());
+                if (opcode >= 8) {
+                    in.get(control, controlLen, take);
+                    controlLen += take;
+                } else {
+                    int h = Math.min(take, HEAD - headLen);
+                    if (h > 0) {
+                        in.get(head, headLen, h);
+                        headLen += h;
+                    }
+                    in.position(in.position() + (take - Math.max(h, 0)));
+                    msgLen += take;
+                }
+                payloadLeft -= take;
+                if (payloadLeft == 0) {
+                    payloadLeft = -1;
+                    frameDone();
+                }
+            }
+        }
+
+        private void frameDone() {
+            switch (opcode) {
+                case 8 -> { // close: answer and go
+                    sendControl(8, control, Math.min(controlLen, 2));
+                    shut("closed by the server" + (controlLen >= 2
+                            ? " with " + (((control[0] & 0xFF) << 8) | (control[1] & 0xFF)) : ""));
+                }
+                case 9 -> sendControl(10, control, controlLen);
+                case 10 -> {
+                    // pong: nothing to do
+                }
+                default -> {
+                    if (fin) {
+                        listener.onMessage(this, msgOpcode == 1, msgLen, head, headLen);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Source addresses for {@code n} connections to a loopback target: 127.0.0.1, .2, ... as ports need. */
+    static List<InetAddress> sources(InetSocketAddress target, int n, int perAddress) throws IOException {
+        List<InetAddress> out = new ArrayList<>();
+        if (!target.getAddress().isLoopbackAddress() || !(target.getAddress() instanceof java.net.Inet4Address)
+                || n <= perAddress) {
+            out.add(null);
+            return out;
+        }
+        int k = (n + perAddress - 1) / perAddress;
+        for (int i = 1; i <= k && i < 255; i++) {
+            out.add(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i}));
+        }
+        return out;
+    }
+}
