@@ -282,7 +282,7 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * Accept permessage-deflate when clients offer it (default true) with
          * {@link PerMessageDeflate#defaults()}: no server context takeover, so one compressor per
-         * event loop serves every connection; messages under 256 bytes go uncompressed. Add a
+         * event loop serves every connection; messages under 1 KiB go uncompressed. Add a
          * configured {@link PerMessageDeflate} with {@link #extension} to tune it.
          */
         public Builder compression(boolean accept) {

@@ -82,7 +82,7 @@ class TopicTest {
                     + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             assertThat(raw.readHead()).contains("permessage-deflate");
             awaitSubscribers(1);
-            topic.publish("x".repeat(1000));
+            topic.publish("x".repeat(4000));
             int b0 = raw.in.read();
             assertThat(b0).isEqualTo(0xC1); // FIN + RSV1 + text: compressed once for all
             int len = raw.in.read();

@@ -95,7 +95,7 @@ class DeflateRoundTripProperties {
     }
 
     @Property(tries = 200)
-    void compressedMessagesReallyShrink(@ForAll @IntRange(min = 20, max = 200) int records) throws Exception {
+    void compressedMessagesReallyShrink(@ForAll @IntRange(min = 40, max = 200) int records) throws Exception {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < records; i++) {
             sb.append("{\"id\":").append(i).append(",\"kind\":\"chat\",\"text\":\"hello there\"},");
