@@ -50,7 +50,8 @@ public final class Connection {
     private final FrameReader reader;
     private final IntSupplier maskKeys;
     private final IntFunction<ByteBuffer> maskedAllocator;
-    private final ByteBuffer header = ByteBuffer.allocate(FrameReader.MAX_HEADER_BYTES);
+    /** Scratch for the next frame header; made on first send, so a silent connection has none. */
+    private ByteBuffer header;
     private final Inbound inbound = new Inbound();
 
     private State state = State.OPEN;
@@ -279,6 +280,9 @@ public final class Connection {
 
     private void emit(boolean fin, int rsv, int opcode, ByteBuffer payload) {
         int n = payload.remaining();
+        if (header == null) {
+            header = ByteBuffer.allocate(FrameReader.MAX_HEADER_BYTES);
+        }
         header.clear();
         if (role == Role.CLIENT) {
             int key = maskKeys.getAsInt();

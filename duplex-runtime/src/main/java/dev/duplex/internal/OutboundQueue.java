@@ -19,13 +19,20 @@ public final class OutboundQueue {
     private final BufferPool pool;
     private final int copyThreshold;
 
-    private ByteBuffer[] buffers = new ByteBuffer[8];
-    private boolean[] pooled = new boolean[8];
+    private static final ByteBuffer[] NO_BUFFERS = {};
+    private static final boolean[] NO_FLAGS = {};
+    private static final long[] NO_ENDS = {};
+    private static final CompletableFuture<?>[] NO_FUTURES = {};
+
+    // Empty until first used, and given up again by trim(): a connection that has gone quiet
+    // after its handshake keeps no arrays.
+    private ByteBuffer[] buffers = NO_BUFFERS;
+    private boolean[] pooled = NO_FLAGS;
     private int head;
     private int tail;
 
-    private long[] completionEnds = new long[8];
-    private CompletableFuture<?>[] completions = new CompletableFuture<?>[8];
+    private long[] completionEnds = NO_ENDS;
+    private CompletableFuture<?>[] completions = NO_FUTURES;
     private int completionHead;
     private int completionTail;
 
@@ -131,6 +138,20 @@ public final class OutboundQueue {
         return true;
     }
 
+    /**
+     * Gives the arrays back if nothing is queued. Called once a connection settles (after the
+     * handshake response), not on the hot path: a talking connection keeps its arrays.
+     */
+    public void trim() {
+        if (head == tail && completionHead == completionTail) {
+            buffers = NO_BUFFERS;
+            pooled = NO_FLAGS;
+            completionEnds = NO_ENDS;
+            completions = NO_FUTURES;
+            head = tail = completionHead = completionTail = 0;
+        }
+    }
+
     /** Bytes accepted and not yet written. */
     public long pending() {
         return enqueued - written;
@@ -191,8 +212,9 @@ public final class OutboundQueue {
                 tail = n;
             }
             if (tail == buffers.length) {
-                buffers = java.util.Arrays.copyOf(buffers, buffers.length * 2);
-                pooled = java.util.Arrays.copyOf(pooled, pooled.length * 2);
+                int grown = Math.max(8, buffers.length * 2);
+                buffers = java.util.Arrays.copyOf(buffers, grown);
+                pooled = java.util.Arrays.copyOf(pooled, grown);
             }
         }
         buffers[tail] = b;
@@ -209,8 +231,8 @@ public final class OutboundQueue {
             completionTail = n;
         }
         if (completionTail == completions.length) {
-            completionEnds = java.util.Arrays.copyOf(completionEnds, n * 2);
-            completions = java.util.Arrays.copyOf(completions, n * 2);
+            completionEnds = java.util.Arrays.copyOf(completionEnds, Math.max(8, n * 2));
+            completions = java.util.Arrays.copyOf(completions, Math.max(8, n * 2));
         }
     }
 }

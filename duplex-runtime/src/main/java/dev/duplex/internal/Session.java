@@ -112,6 +112,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     /** Takes over the socket: call on the loop once the handshake response is sent or read. */
     public void open() {
         endpoint.stage(this);
+        endpoint.trimWhenDrained(); // the handshake response is the last thing an idle connection sends
         long now = System.nanoTime();
         lastHeardNanos = now;
         nextPingNanos = now + settings.pingInterval().toNanos();

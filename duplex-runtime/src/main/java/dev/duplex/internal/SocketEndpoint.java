@@ -47,6 +47,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     private TimerWheel.Timer lingerTimer;
     private boolean closed;
     private boolean readingPaused;
+    private boolean trimWhenDrained;
 
     public SocketEndpoint(EventLoop loop, Transport transport) {
         this.loop = loop;
@@ -61,6 +62,11 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         if (transport.hasPendingOutput()) {
             scheduleFlush();
         }
+    }
+
+    /** Lets the outbound queue give up its arrays once what is queued now has been written. */
+    public void trimWhenDrained() {
+        trimWhenDrained = true;
     }
 
     /** Switches what incoming bytes mean (after the HTTP upgrade). */
@@ -182,6 +188,10 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
             return;
         }
         boolean drained = done && out.isEmpty();
+        if (drained && trimWhenDrained) {
+            trimWhenDrained = false;
+            out.trim();
+        }
         interest(SelectionKey.OP_WRITE, !done);
         stage.onFlushed(out.pending());
         if (drained && closeAfterFlush) {

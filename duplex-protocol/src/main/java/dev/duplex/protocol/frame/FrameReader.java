@@ -46,7 +46,8 @@ public final class FrameReader {
     private final boolean expectMasked;
     private final Handler handler;
 
-    private final byte[] header = new byte[MAX_HEADER_BYTES];
+    /** Spill for a header split across reads; made the first time one is. */
+    private byte[] header;
     private int headerHave;
     private boolean inPayload;
     private long payloadRemaining;
@@ -113,6 +114,9 @@ public final class FrameReader {
             }
         }
         // A header split across reads: gather it into the 14-byte spill array.
+        if (header == null) {
+            header = new byte[MAX_HEADER_BYTES];
+        }
         int needed = headerHave >= 2 ? headerLength(header[0], header[1]) : 2;
         while (headerHave < needed && in.hasRemaining()) {
             header[headerHave++] = in.get();
