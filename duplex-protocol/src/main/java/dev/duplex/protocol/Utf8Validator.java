@@ -51,11 +51,7 @@ public final class Utf8Validator {
             int base = buf.arrayOffset();
             state = run(buf.array(), base + pos, base + end, state);
         } else {
-            int s = state;
-            for (int i = pos; i < end && s != REJECT; i++) {
-                s = step(s, buf.get(i) & 0xFF);
-            }
-            state = s;
+            state = run(buf, pos, end, state);
         }
         return state != REJECT;
     }
@@ -118,6 +114,31 @@ public final class Utf8Validator {
                 }
             }
             s = step(s, a[i] & 0xFF);
+            if (s == REJECT) {
+                return REJECT;
+            }
+            i++;
+        }
+        return s;
+    }
+
+    /**
+     * The same walk over a direct buffer (the event loops read into one): ASCII is skipped a
+     * word at a time here too; the high-bit test does not care about the buffer's byte order.
+     */
+    private static int run(ByteBuffer buf, int from, int to, int s) {
+        int i = from;
+        while (i < to) {
+            if (s == ACCEPT) {
+                int end8 = i + ((to - i) & ~7);
+                while (i < end8 && (buf.getLong(i) & HIGH_BITS) == 0) {
+                    i += 8;
+                }
+                if (i == to) {
+                    break;
+                }
+            }
+            s = step(s, buf.get(i) & 0xFF);
             if (s == REJECT) {
                 return REJECT;
             }

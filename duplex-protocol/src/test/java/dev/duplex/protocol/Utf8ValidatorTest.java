@@ -64,6 +64,34 @@ class Utf8ValidatorTest {
         assertThat(ok && v.isComplete()).isEqualTo(strictDecoderAccepts(b));
     }
 
+    @Property(tries = 2000)
+    void directBuffersAgreeWithHeapArraysAtAnySplitPoints(@ForAll("utf8ish") byte[] b, @ForAll @Size(max = 5) int[] cuts,
+                                                          @ForAll boolean littleEndian) {
+        int[] points = java.util.Arrays.stream(cuts).map(c -> Math.floorMod(c, b.length + 1)).sorted().toArray();
+        ByteBuffer direct = ByteBuffer.allocateDirect(b.length + 3)
+                .order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        direct.position(3);
+        direct.put(b);
+        Utf8Validator v = new Utf8Validator();
+        boolean ok = true;
+        int from = 0;
+        for (int to : points) {
+            ok &= v.feed(direct.duplicate().order(direct.order()).limit(3 + to).position(3 + from));
+            from = to;
+        }
+        ok &= v.feed(direct.duplicate().order(direct.order()).limit(3 + b.length).position(3 + from));
+        assertThat(ok && v.isComplete()).isEqualTo(strictDecoderAccepts(b));
+    }
+
+    @Property
+    void longAsciiRunsInDirectBuffersAreValid(@ForAll @Size(max = 300) String ascii) {
+        byte[] b = ascii.replaceAll("[^\\x00-\\x7f]", "a").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
+        Utf8Validator v = new Utf8Validator();
+        assertThat(v.feed(direct) && v.isComplete()).isTrue();
+        assertThat(direct.position()).isZero();
+    }
+
     @Property
     void acceptsAnyEncodedString(@ForAll String s) {
         // Java strings may hold lone surrogates, which the encoder replaces: still valid UTF-8.

@@ -8,8 +8,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -55,6 +53,7 @@ public final class EventLoop implements Executor {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(java.nio.ByteOrder.nativeOrder());
     private final ArrayList<Flushable> toFlush = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final java.util.function.Consumer<SelectionKey> handleKey = this::handle;
     private volatile boolean shuttingDown;
 
     public EventLoop(String name) {
@@ -143,32 +142,25 @@ public final class EventLoop implements Executor {
         long now = System.nanoTime();
         long wait = timers.nanosToNextTick(now);
         wakeupPending.set(false);
-        int ready;
+        // The Consumer form hands each ready key straight to us: no selected-key set to fill
+        // and empty on every pass (a HashSet insertion per ready key otherwise).
         if (!tasks.isEmpty()) {
-            ready = selector.selectNow();
+            selector.selectNow(handleKey);
         } else if (wait < 0) {
-            ready = selector.select();
+            selector.select(handleKey);
         } else {
-            ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+            selector.select(handleKey, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
         }
         wakeupPending.set(true); // until the next select, other threads need not wake us
-        if (ready > 0) {
-            Set<SelectionKey> keys = selector.selectedKeys();
-            Iterator<SelectionKey> it = keys.iterator();
-            while (it.hasNext()) {
-                SelectionKey key = it.next();
-                it.remove();
-                if (key.isValid()) {
-                    handle(key);
-                }
-            }
-        }
         runTasks();
         timers.advance(System.nanoTime());
         flushAll();
     }
 
     private void handle(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
         try {
             ((Handler) key.attachment()).onReady(key);
         } catch (Throwable t) {
