@@ -6,29 +6,20 @@ import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import dev.duplex.WebSocketServer;
 import dev.duplex.protocol.deflate.PerMessageDeflate;
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Headless Chromium (offers permessage-deflate by default) against our server with compression on:
@@ -85,33 +76,19 @@ class ChromiumDeflateTest {
             """;
 
     WebSocketServer server;
-    ChromeDriverService service;
+    HeadlessChromium browser;
     ChromeDriver driver;
-    Path profile;
-    Set<Long> before;
     final BlockingQueue<String> serverSaw = new LinkedBlockingQueue<>();
 
     @AfterEach
     void tearDown() throws IOException {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
-            if (service != null) {
-                service.stop();
-            }
-            if (before != null) {
-                ProcessHandle.current().descendants().filter(p -> !before.contains(p.pid()))
-                        .forEach(ProcessHandle::destroyForcibly);
-            }
             if (server != null) {
                 server.stop(Duration.ofSeconds(1));
-            }
-            if (profile != null) {
-                try (Stream<Path> s = Files.walk(profile)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
             }
         }
     }
@@ -121,8 +98,6 @@ class ChromiumDeflateTest {
     @ValueSource(booleans = {false, true})
     void chromiumNegotiatesDeflateWithOurServer(boolean serverContext) throws Exception {
         Peers.require(Peers.CHROMIUM);
-        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(java.util.logging.Level.SEVERE);
-        before = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
                 .maxMessageSize(4 << 20).page("/", "text/html; charset=utf-8", PAGE.getBytes(StandardCharsets.UTF_8))
                 .route("/echo", new WebSocketHandler() {
@@ -150,15 +125,8 @@ class ChromiumDeflateTest {
             b.extension(PerMessageDeflate.builder().serverNoContextTakeover(false).build());
         }
         server = b.build().start();
-        profile = Files.createTempDirectory("duplex-chromium-deflate-");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(Peers.chromedriver()))
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(Peers.chromium());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile);
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
+        driver = browser.driver();
         driver.get("http://127.0.0.1:" + server.port() + "/");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

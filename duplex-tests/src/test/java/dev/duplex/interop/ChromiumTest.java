@@ -5,29 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import dev.duplex.WebSocketServer;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Headless Chromium (Debian's chromium + chromium-driver, through Selenium with the driver path set,
@@ -36,18 +27,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ChromiumTest {
     WebSocketServer server;
-    ChromeDriverService service;
+    HeadlessChromium browser;
     ChromeDriver driver;
-    Path profile;
-    Set<Long> before;
     final BlockingQueue<String> serverSaw = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void setUp() throws IOException {
         Peers.require(Peers.CHROMIUM);
-        // Selenium warns that it has no CDP bindings for this Chromium; this test does not use CDP.
-        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(java.util.logging.Level.SEVERE);
-        before = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         byte[] page;
         try (InputStream in = getClass().getResourceAsStream("/browser/interop.html")) {
             page = in.readAllBytes();
@@ -73,45 +59,25 @@ class ChromiumTest {
                     }
                 })
                 .build().start();
-        profile = Files.createTempDirectory("duplex-chromium-");
     }
 
     @AfterEach
     void tearDown() throws IOException {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
-            if (service != null) {
-                service.stop();
-            }
-            // Anything this test started and left behind (a stray chromium), and only that.
-            if (before != null) {
-                ProcessHandle.current().descendants().filter(p -> !before.contains(p.pid()))
-                        .forEach(ProcessHandle::destroyForcibly);
-            }
             if (server != null) {
                 server.stop(Duration.ofSeconds(1));
-            }
-            if (profile != null) {
-                try (Stream<Path> s = Files.walk(profile)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
             }
         }
     }
 
     @Test
     void chromiumTalksToOurServer() throws Exception {
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(Peers.chromedriver()))
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(Peers.chromium());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile);
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start();
+        driver = browser.driver();
         driver.get("http://127.0.0.1:" + server.port() + "/");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
