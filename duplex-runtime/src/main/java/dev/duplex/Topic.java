@@ -2,7 +2,10 @@ package dev.duplex;
 
 import dev.duplex.internal.EventLoop;
 import dev.duplex.internal.Session;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,14 +13,23 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * In-memory publish/subscribe for server connections: a message published once is framed once
- * and handed to each event loop in one task, which copies the same bytes to each of its
- * subscribers; every subscriber's frames then leave in that loop's next gathering write.
+ * and handed to each event loop, which copies the same bytes to each of its subscribers; every
+ * subscriber's frames then leave in that loop's next gathering write. Messages published while a
+ * loop is busy wait for it together and reach each subscriber as one copy of their joined
+ * frames, which every subscriber writes from the same direct buffer without a copy: a loop
+ * visits each subscriber once per batch rather than once per message.
  *
  * <p>A subscriber that cannot keep up (its outbound buffer is at the limit) misses the message
  * instead of slowing everyone: drops are counted in {@link #dropped()}. Closed connections leave
  * their topics by themselves. Thread-safe.
  */
 public final class Topic {
+    /**
+     * Batches larger than this go message by message, so that a subscriber near its buffer
+     * limit can still take some of them.
+     */
+    private static final int MAX_JOINED_BYTES = 64 * 1024;
+
     private final String name;
     private final Map<EventLoop, LoopGroup> groups = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -71,7 +83,7 @@ public final class Topic {
      */
     public int publish(PreparedMessage message) {
         for (LoopGroup g : groups.values()) {
-            g.loop.execute(() -> g.deliver(message));
+            g.offer(message);
         }
         return size.get();
     }
@@ -103,32 +115,94 @@ public final class Topic {
         throw new IllegalArgumentException("only connections made by Duplex can subscribe, not " + ws.getClass().getName());
     }
 
-    /** The subscribers owned by one event loop; touched only on that loop. */
+    /**
+     * The subscribers owned by one event loop, touched only on that loop, and the messages
+     * published for them that the loop has not delivered yet.
+     */
     private final class LoopGroup {
         final EventLoop loop;
         final LinkedHashSet<Session> members = new LinkedHashSet<>();
+        private final Runnable drain = this::drain;
+        // Guarded by this: publishers on any thread add, the loop takes the whole batch.
+        private ArrayList<PreparedMessage> pending = new ArrayList<>();
+        private ArrayList<PreparedMessage> spare = new ArrayList<>();
+        private boolean drainScheduled;
 
         LoopGroup(EventLoop loop) {
             this.loop = loop;
         }
 
-        void deliver(PreparedMessage m) {
+        void offer(PreparedMessage m) {
+            boolean schedule;
+            synchronized (this) {
+                pending.add(m);
+                schedule = !drainScheduled;
+                drainScheduled = true;
+            }
+            if (schedule) {
+                loop.execute(drain);
+            }
+        }
+
+        private void drain() {
+            ArrayList<PreparedMessage> batch;
+            synchronized (this) {
+                batch = pending;
+                pending = spare;
+                spare = batch;
+                drainScheduled = false;
+            }
+            try {
+                deliver(batch);
+            } finally {
+                batch.clear();
+            }
+        }
+
+        private void deliver(List<PreparedMessage> batch) {
+            ByteBuffer joined = joinedPlainFrames(batch);
             long ok = 0;
             long missed = 0;
             for (Session s : members) {
-                switch (s.sendPreparedOnLoop(m, null)) {
-                    case QUEUED:
-                        ok++;
-                        break;
-                    case OVER_LIMIT:
-                        missed++;
-                        break;
-                    default:
-                        break;
+                if (joined != null && s.sendJoinedFramesOnLoop(joined)) {
+                    ok += batch.size();
+                    continue;
+                }
+                for (PreparedMessage m : batch) {
+                    switch (s.sendPreparedOnLoop(m, null)) {
+                        case QUEUED:
+                            ok++;
+                            break;
+                        case OVER_LIMIT:
+                            missed++;
+                            break;
+                        default:
+                            break;
+                    }
                 }
             }
             delivered.add(ok);
             dropped.add(missed);
+        }
+
+        /**
+         * The batch's uncompressed frames end to end in one direct buffer that every plain
+         * subscriber writes from through its own view, or null when they are too large to join.
+         */
+        private ByteBuffer joinedPlainFrames(List<PreparedMessage> batch) {
+            long total = 0;
+            for (PreparedMessage m : batch) {
+                total += m.frameFor(null).length;
+            }
+            if (total > MAX_JOINED_BYTES) {
+                return null;
+            }
+            ByteBuffer joined = ByteBuffer.allocateDirect((int) total);
+            for (PreparedMessage m : batch) {
+                joined.put(m.frameFor(null));
+            }
+            joined.flip();
+            return joined.asReadOnlyBuffer();
         }
     }
 }

@@ -74,6 +74,42 @@ class TopicTest {
     }
 
     @Test
+    void aBurstReachesRawSubscribersAsExactBackToBackFrames() throws Exception {
+        start(16 << 20);
+        List<RawClient> raws = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                RawClient raw = new RawClient(server.port());
+                raw.upgrade("/news");
+                raws.add(raw);
+            }
+            awaitSubscribers(3);
+            // Published faster than the loop drains them: they go out as joined frames.
+            int n = 2000;
+            for (int m = 0; m < n; m++) {
+                topic.publish(m % 100 == 0 ? "z".repeat(300) + m : "m" + m);
+            }
+            for (RawClient raw : raws) {
+                for (int m = 0; m < n; m++) {
+                    byte[] expected = (m % 100 == 0 ? "z".repeat(300) + m : "m" + m).getBytes(StandardCharsets.UTF_8);
+                    assertThat(raw.in.read()).as("first byte of message %d", m).isEqualTo(0x81);
+                    int len = raw.in.read();
+                    if (len == 126) {
+                        len = (raw.in.read() << 8) | raw.in.read();
+                    }
+                    assertThat(len).as("length of message %d", m).isEqualTo(expected.length);
+                    assertThat(raw.in.readNBytes(len)).isEqualTo(expected);
+                }
+            }
+            assertThat(topic.delivered()).isEqualTo(3L * n);
+        } finally {
+            for (RawClient raw : raws) {
+                raw.close();
+            }
+        }
+    }
+
+    @Test
     void compressedSubscribersReceiveTheCompressedFrame() throws Exception {
         start(16 << 20);
         try (RawClient raw = new RawClient(server.port())) {

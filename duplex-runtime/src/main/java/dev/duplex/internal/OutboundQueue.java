@@ -78,6 +78,15 @@ public final class OutboundQueue {
         }
     }
 
+    /**
+     * Queues {@code view}'s remaining bytes by reference, whatever their size: for immutable
+     * bytes that many connections send, each through its own view.
+     */
+    public void addShared(ByteBuffer view) {
+        enqueued += view.remaining();
+        push(view, false);
+    }
+
     /** Queues a copy of {@code a[off, off+len)}, which the caller may reuse at once. */
     public void add(byte[] a, int off, int len) {
         enqueued += len;

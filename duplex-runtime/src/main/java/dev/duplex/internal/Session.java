@@ -384,7 +384,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         if (endpoint.pending() + m.size() > settings.maxBuffered()) {
             return PreparedResult.OVER_LIMIT;
         }
-        List<Extension> ext = core.extensions();
+        List<Extension> ext = extensionNames.isEmpty() ? List.of() : core.extensions();
         byte[] frame = PreparedFrames.frameFor(m, ext.isEmpty() ? null : ext.get(0));
         try {
             if (frame != null && ext.size() <= 1) {
@@ -407,6 +407,30 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             overHighWatermark = true;
         }
         return PreparedResult.QUEUED;
+    }
+
+    /**
+     * Queues prepared messages as plain frames joined end to end in a shared, immutable
+     * {@code frames} buffer, through a view of it (no copy), when this connection can take them
+     * that way: open, no extension, no fragmented message half sent, and room for all of them
+     * under the buffer limit. Otherwise queues nothing and returns false; the caller then offers
+     * them one by one with {@link #sendPreparedOnLoop}, which decides message by message.
+     */
+    public boolean sendJoinedFramesOnLoop(ByteBuffer frames) {
+        if (!extensionNames.isEmpty() || core.state() != Connection.State.OPEN
+                || endpoint.pending() + frames.remaining() > settings.maxBuffered()) {
+            return false;
+        }
+        try {
+            core.requireCanSendPreparedFrame();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        endpoint.writeShared(frames.duplicate());
+        if (endpoint.pending() >= settings.highWatermark()) {
+            overHighWatermark = true;
+        }
+        return true;
     }
 
     @Override

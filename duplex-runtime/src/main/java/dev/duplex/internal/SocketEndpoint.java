@@ -149,6 +149,19 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         scheduleFlush();
     }
 
+    /**
+     * Queues {@code view} itself, whatever its size, for the next flush; call on the loop. For
+     * bytes shared by many connections and never changed (a topic's joined frames): each
+     * connection gets its own view, and nothing is copied.
+     */
+    public void writeShared(ByteBuffer view) {
+        if (closed || !view.hasRemaining()) {
+            return;
+        }
+        out.addShared(view);
+        scheduleFlush();
+    }
+
     /** Queues a copy of {@code a[off, off+len)} for the next flush; call on the loop. */
     public void write(byte[] a, int off, int len) {
         if (closed || len == 0) {
