@@ -94,8 +94,9 @@ public final class Connection {
     // ---------------------------------------------------------------- inbound
 
     /**
-     * Takes bytes read from the peer, all of them: payload is unmasked in place and delivered as
-     * views of {@code in}. Never throws for the peer's mistakes: they close the connection.
+     * Takes bytes read from the peer, all of them. A message that lies whole in {@code in} is
+     * unmasked in place and delivered as a view of it; {@code in}'s contents are undefined
+     * afterwards. Never throws for the peer's mistakes: they close the connection.
      */
     public void receive(ByteBuffer in) {
         if (state == State.CLOSED) {
@@ -468,6 +469,36 @@ public final class Connection {
             }
         }
 
+        /**
+         * Payload that will be copied into the accumulator is copied still masked and unmasked
+         * there: a bulk copy plus the vectorized heap-array loop is much cheaper than unmasking
+         * the direct read buffer first (on JDK 17 that loop is not vectorized). Everything else
+         * (control frames, compressed frames, parts, a message whole in this buffer) is read
+         * where it lies, so it is unmasked in place.
+         */
+        @Override
+        public void onMaskedPayload(ByteBuffer payload, int maskKey, long maskOffset) throws ProtocolViolation {
+            if (state == State.CLOSED) {
+                return;
+            }
+            int n = payload.remaining();
+            boolean endsMessage = fin && frameRead + n == frameLength;
+            if (Opcode.isControl(opcode) || decoder != null || config.deliverParts()
+                    || (endsMessage && accumulated == 0)) {
+                Masking.maskInPlace(payload, maskKey, maskOffset);
+                onFramePayload(payload);
+                return;
+            }
+            frameRead += n;
+            messageSize += n;
+            int from = accumulated;
+            append(payload);
+            Masking.maskArray(accumulator, from, accumulated, maskKey, maskOffset);
+            if (text) {
+                checkUtf8(utf8.feed(accumulator, from, accumulated), endsMessage);
+            }
+        }
+
         @Override
         public void accept(ByteBuffer decoded) throws ProtocolViolation {
             if (messageSize + decoded.remaining() > config.maxMessageSize()) {
@@ -481,11 +512,8 @@ public final class Connection {
         private void data(ByteBuffer bytes, boolean endsMessage) throws ProtocolViolation {
             int n = bytes.remaining();
             messageSize += n;
-            if (text && !utf8.feed(bytes)) {
-                throw ProtocolViolation.invalidPayload("text message is not valid UTF-8");
-            }
-            if (endsMessage && text && !utf8.isComplete()) {
-                throw ProtocolViolation.invalidPayload("text message ends inside a UTF-8 sequence");
+            if (text) {
+                checkUtf8(utf8.feed(bytes), endsMessage);
             }
             if (config.deliverParts()) {
                 if (n > 0 || endsMessage) {
@@ -501,6 +529,17 @@ public final class Connection {
             append(bytes);
         }
 
+        /** Fails on the first invalid byte, or on a message that ends inside a code point. */
+        private void checkUtf8(boolean valid, boolean endsMessage) throws ProtocolViolation {
+            if (!valid) {
+                throw ProtocolViolation.invalidPayload("text message is not valid UTF-8");
+            }
+            if (endsMessage && !utf8.isComplete()) {
+                throw ProtocolViolation.invalidPayload("text message ends inside a UTF-8 sequence");
+            }
+        }
+
+        /** Copies {@code bytes} to the end of the accumulator, growing it as needed. */
         private void append(ByteBuffer bytes) {
             int n = bytes.remaining();
             long needed = (long) accumulated + n;

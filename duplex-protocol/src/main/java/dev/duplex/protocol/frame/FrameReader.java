@@ -10,10 +10,11 @@ import java.nio.ByteBuffer;
  * direction, reserved opcodes, control frame size and fragmentation, the 64-bit length's high
  * bit); rules about RSV bits, fragmentation sequence and sizes belong to the {@link Handler}.
  *
- * <p>Payload is unmasked in place in the caller's buffer and handed on as views of it, so the
- * reader copies nothing and keeps no buffer of its own except 14 bytes for a header split across
- * reads. Between frames it holds no payload at all. After a violation it stays failed and
- * ignores further input.
+ * <p>Payload is handed on as views of the caller's buffer, so the reader copies nothing and keeps
+ * no buffer of its own except 14 bytes for a header split across reads. Between frames it holds
+ * no payload at all. Masked payload goes through {@link Handler#onMaskedPayload}, which unmasks it
+ * in place unless the handler chooses to copy it first (see there). After a violation the reader
+ * stays failed and ignores further input.
  */
 public final class FrameReader {
 
@@ -38,6 +39,23 @@ public final class FrameReader {
          * input that is valid only during the call; its position and limit may be changed.
          */
         void onFramePayload(ByteBuffer payload) throws ProtocolViolation;
+
+        /**
+         * The next piece of a masked frame's payload, still masked; by default unmasked in place
+         * and passed to {@link #onFramePayload}. A handler that copies the payload anyway may
+         * override this to copy it masked and unmask the copy instead: masking a direct buffer
+         * (what the event loops read into) is several times slower on JDK 17 than masking a heap
+         * array, whose loop the JIT vectorizes. Whatever the override does, the piece counts as
+         * read; the buffer is valid only during the call and its position and limit may change.
+         *
+         * @param maskKey    the frame's masking key, most significant byte first as on the wire
+         * @param maskOffset how many bytes of this frame's payload came before this piece, which
+         *                   decides the key byte its first byte is masked with
+         */
+        default void onMaskedPayload(ByteBuffer payload, int maskKey, long maskOffset) throws ProtocolViolation {
+            Masking.maskInPlace(payload, maskKey, maskOffset);
+            onFramePayload(payload);
+        }
 
         /** The current frame's payload is complete (called for empty payloads too). */
         void onFrameEnd() throws ProtocolViolation;
@@ -67,8 +85,9 @@ public final class FrameReader {
     }
 
     /**
-     * Consumes all of {@code in}'s remaining bytes (unmasking payload in place), calling the
-     * handler for every frame part they complete.
+     * Consumes all of {@code in}'s remaining bytes, calling the handler for every frame part they
+     * complete. Masked payload may be left masked or unmasked in {@code in}, as the handler
+     * decides.
      *
      * @throws ProtocolViolation on the first broken rule; the reader then stays failed
      */
@@ -200,13 +219,15 @@ public final class FrameReader {
         int n = (int) Math.min(payloadRemaining, limit - pos);
         int end = pos + n;
         in.limit(end);
-        if (masked) {
-            Masking.maskInPlace(in, maskKey, payloadOffset);
-        }
+        long offset = payloadOffset;
         payloadOffset += n;
         payloadRemaining -= n;
         try {
-            handler.onFramePayload(in);
+            if (masked) {
+                handler.onMaskedPayload(in, maskKey, offset);
+            } else {
+                handler.onFramePayload(in);
+            }
         } finally {
             in.limit(limit);
             in.position(end);

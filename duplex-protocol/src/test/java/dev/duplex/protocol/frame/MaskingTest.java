@@ -1,6 +1,7 @@
 package dev.duplex.protocol.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -48,6 +49,26 @@ class MaskingTest {
         byte[] actual = new byte[data.length];
         b.duplicate().get(actual);
         assertThat(actual).containsExactly(expected);
+    }
+
+    @Property
+    void arrayMaskingOfASubrangeEqualsNaive(@ForAll @Size(max = 300) byte[] data, @ForAll int key,
+                                            @ForAll long offset, @ForAll @IntRange(max = 300) int a,
+                                            @ForAll @IntRange(max = 300) int b) {
+        int from = Math.min(a, b) % (data.length + 1);
+        int to = Math.max(from, Math.max(a, b) % (data.length + 1));
+        long off = offset & Long.MAX_VALUE;
+        byte[] expected = data.clone();
+        Masking.maskNaive(expected, from, to, key, off);
+        byte[] actual = data.clone();
+        Masking.maskArray(actual, from, to, key, off);
+        assertThat(actual).containsExactly(expected); // bytes outside the range untouched too
+    }
+
+    @Test
+    void arrayMaskingRejectsARangeOutsideTheArray() {
+        assertThatThrownBy(() -> Masking.maskArray(new byte[4], 2, 5, 1, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Property
