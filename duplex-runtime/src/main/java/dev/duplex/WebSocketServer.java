@@ -125,7 +125,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** The open WebSocket connections, at this moment. */
     public List<WebSocket> connections() {
-        return List.copyOf(context.sessions());
+        return List.copyOf(context.sessions().snapshot());
     }
 
     /**
@@ -146,7 +146,7 @@ public final class WebSocketServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Session s : context.sessions()) {
+        for (Session s : context.sessions().snapshot()) {
             s.goAway();
         }
         for (SocketEndpoint e : context.handshaking()) {

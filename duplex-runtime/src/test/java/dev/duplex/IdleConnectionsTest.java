@@ -47,8 +47,10 @@ class IdleConnectionsTest {
             System.out.printf("idle connections: %d (%s); server heap %.0f B/connection, RSS %.0f B/connection%n",
                     CONNECTIONS, ready, (heapAfter - heapBefore) / (double) CONNECTIONS,
                     (rssAfter - rssBefore) / (double) CONNECTIONS);
-            // The whole connection, JDK socket objects included, stays within a few KiB of heap.
-            assertThat((heapAfter - heapBefore) / CONNECTIONS).isLessThan(8 * 1024);
+            // The whole connection, JDK socket objects included (about 700 B of them), stays
+            // under 1.25 KiB of heap: an idle connection holds no buffer, no parser state and no
+            // outbound queue (931 B measured on JDK 17). A buffer kept per connection fails this.
+            assertThat((heapAfter - heapBefore) / CONNECTIONS).isLessThan(1280);
         } finally {
             if (fleet != null) {
                 fleet.getOutputStream().close();

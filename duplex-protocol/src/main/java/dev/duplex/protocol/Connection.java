@@ -8,7 +8,6 @@ import dev.duplex.protocol.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 
 /**
@@ -40,6 +39,7 @@ public final class Connection {
     }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final Extension[] NO_EXTENSIONS = {};
 
     private final Role role;
     private final ProtocolConfig config;
@@ -47,12 +47,15 @@ public final class Connection {
     private final int extensionRsv;
     private final ProtocolListener listener;
     private final Output output;
-    private final FrameReader reader;
+    /**
+     * The frame parser and message assembly, made when the first byte arrives: a connection
+     * that has said nothing since its handshake (most of an idle server's) has neither.
+     */
+    private FrameReader reader;
+    private Inbound inbound;
     private final IntSupplier maskKeys;
-    private final IntFunction<ByteBuffer> maskedAllocator;
     /** Scratch for the next frame header; made on first send, so a silent connection has none. */
     private ByteBuffer header;
-    private final Inbound inbound = new Inbound();
 
     private State state = State.OPEN;
     private CloseStatus closeStatus;
@@ -63,7 +66,7 @@ public final class Connection {
                        ProtocolListener listener, Output output) {
         this.role = role;
         this.config = config;
-        this.extensions = extensions.toArray(new Extension[0]);
+        this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(new Extension[0]);
         int rsv = 0;
         for (Extension e : this.extensions) {
             if ((rsv & e.rsvBits()) != 0) {
@@ -74,9 +77,7 @@ public final class Connection {
         this.extensionRsv = rsv;
         this.listener = listener;
         this.output = output;
-        this.reader = new FrameReader(role, inbound);
         this.maskKeys = role == Role.CLIENT ? config.newMaskKeys() : null;
-        this.maskedAllocator = config.maskedPayloadAllocator();
     }
 
     /** The server end of a connection whose handshake agreed on {@code extensions}. */
@@ -102,6 +103,10 @@ public final class Connection {
         if (state == State.CLOSED) {
             in.position(in.limit());
             return;
+        }
+        if (reader == null) {
+            inbound = new Inbound();
+            reader = new FrameReader(role, inbound);
         }
         try {
             reader.read(in);
@@ -230,6 +235,11 @@ public final class Connection {
         return role;
     }
 
+    /** Whether the handshake agreed on any extension. */
+    public boolean hasExtensions() {
+        return extensions.length > 0;
+    }
+
     /** The extensions agreed in the handshake. */
     public List<Extension> extensions() {
         return List.of(extensions);
@@ -237,7 +247,7 @@ public final class Connection {
 
     /** Whether no frame or message is half-read: a transport may drop its read buffer. */
     public boolean isIdle() {
-        return reader.isBetweenFrames() && !inbound.inMessage;
+        return reader == null || (reader.isBetweenFrames() && !inbound.inMessage);
     }
 
     // ---------------------------------------------------------------- internals
@@ -288,7 +298,7 @@ public final class Connection {
         if (role == Role.CLIENT) {
             int key = maskKeys.getAsInt();
             FrameWriter.writeHeader(header, fin, rsv, opcode, n, true, key);
-            ByteBuffer masked = maskedAllocator.apply(n);
+            ByteBuffer masked = config.maskedPayloadAllocator().apply(n);
             Masking.maskCopy(payload, masked, key, 0);
             masked.flip();
             output.frame(header.flip(), masked);
@@ -331,7 +341,9 @@ public final class Connection {
     private void closed(CloseStatus status, boolean byPeer) {
         state = State.CLOSED;
         closeStatus = status;
-        inbound.reset();
+        if (inbound != null) {
+            inbound.reset();
+        }
         for (Extension e : extensions) {
             e.close();
         }

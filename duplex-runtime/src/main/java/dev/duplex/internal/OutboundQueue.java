@@ -24,8 +24,7 @@ public final class OutboundQueue {
     private static final long[] NO_ENDS = {};
     private static final CompletableFuture<?>[] NO_FUTURES = {};
 
-    // Empty until first used, and given up again by trim(): a connection that has gone quiet
-    // after its handshake keeps no arrays.
+    // Empty until first used: most queues are made for one send and dropped once it is written.
     private ByteBuffer[] buffers = NO_BUFFERS;
     private boolean[] pooled = NO_FLAGS;
     private int head;
@@ -147,18 +146,9 @@ public final class OutboundQueue {
         return true;
     }
 
-    /**
-     * Gives the arrays back if nothing is queued. Called once a connection settles (after the
-     * handshake response), not on the hot path: a talking connection keeps its arrays.
-     */
-    public void trim() {
-        if (head == tail && completionHead == completionTail) {
-            buffers = NO_BUFFERS;
-            pooled = NO_FLAGS;
-            completionEnds = NO_ENDS;
-            completions = NO_FUTURES;
-            head = tail = completionHead = completionTail = 0;
-        }
+    /** Whether nothing is queued and no future waits: the queue may be dropped. */
+    public boolean isSettled() {
+        return head == tail && completionHead == completionTail;
     }
 
     /** Bytes accepted and not yet written. */

@@ -35,7 +35,7 @@ public final class ServerContext {
     private final Map<Object, SessionSettings> settingsByExecutor = new ConcurrentHashMap<>();
     private static final Object LOOP = new Object();
 
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final SessionList sessions = new SessionList();
     private final Set<SocketEndpoint> handshaking = ConcurrentHashMap.newKeySet();
 
     public ServerContext(List<Route> routes, OriginPolicy originPolicy, List<ExtensionFactory> extensions,
@@ -92,8 +92,7 @@ public final class ServerContext {
 
     void opened(Session session) {
         handshaking.remove(session.endpoint());
-        sessions.add(session);
-        session.onRelease(() -> sessions.remove(session));
+        session.registerIn(sessions);
     }
 
     void closedBeforeUpgrade(SocketEndpoint endpoint) {
@@ -101,7 +100,7 @@ public final class ServerContext {
     }
 
     /** The open WebSocket connections. */
-    public Set<Session> sessions() {
+    public SessionList sessions() {
         return sessions;
     }
 

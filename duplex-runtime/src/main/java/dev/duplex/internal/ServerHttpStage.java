@@ -111,7 +111,12 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
     private void upgrade(Route route, ServerHandshakeResult.Accepted accepted, ByteBuffer rest) {
         done = true;
         endpoint.write(ByteBuffer.wrap(accepted.response()));
-        Session session = new Session(endpoint, true, accepted.extensions(), accepted.subprotocol(), accepted.request().target(),
+        // Most targets are the route's path itself: keep the route's string, not a copy per connection.
+        String target = accepted.request().target();
+        if (target.equals(route.path())) {
+            target = route.path();
+        }
+        Session session = new Session(endpoint, true, accepted.extensions(), accepted.subprotocol(), target,
                 route.handler(), server.sessionSettings(route.executor()));
         server.opened(session);
         session.open();

@@ -9,6 +9,8 @@ import dev.duplex.protocol.Output;
 import dev.duplex.protocol.ProtocolListener;
 import dev.duplex.protocol.extension.Extension;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,17 @@ import org.slf4j.LoggerFactory;
 public final class Session implements WebSocket, ProtocolListener, Output, SocketEndpoint.Stage {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final VarHandle NOT_YET_QUEUED;
+
+    static {
+        try {
+            NOT_YET_QUEUED = MethodHandles.lookup().findVarHandle(Session.class, "notYetQueued", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final SocketEndpoint endpoint;
-    private final EventLoop loop;
     private final Connection core;
     private final WebSocketHandler handler;
     private final SessionSettings settings;
@@ -40,19 +49,22 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     /** Whether the handler takes text as bytes ({@code onTextBytes}) rather than as a String. */
     private final boolean wantsTextBytes;
     private final String subprotocol;
-    private final List<String> extensionNames;
     /** The request target as sent; parsed into a URI only when asked for. */
     private final String requestTarget;
     private URI requestUri;
     private final InetSocketAddress remote;
-    private final InetSocketAddress local;
 
-    private final AtomicLong notYetQueued = new AtomicLong();
+    /** Bytes sent from other threads and not yet queued on the loop (see {@link #admit}). */
+    private volatile long notYetQueued;
     private volatile long queued;
     private volatile boolean open = true;
     private volatile Map<String, Object> attributes;
 
     private java.util.List<Runnable> onRelease;
+    /** The server's list of open connections, which this one is linked into (null for a client). */
+    private SessionList registry;
+    Session registryPrev;
+    Session registryNext;
     /** Why we cut the connection ourselves, reported instead of 1006 when the socket closes. */
     private CloseStatus localFailure;
     private boolean overHighWatermark;
@@ -67,16 +79,13 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     public Session(SocketEndpoint endpoint, boolean server, List<Extension> extensions, String subprotocol,
                    String requestTarget, WebSocketHandler handler, SessionSettings settings) {
         this.endpoint = endpoint;
-        this.loop = endpoint.loop();
         this.handler = handler;
         this.settings = settings;
         this.dispatch = settings.executor() == null ? null : new SerialExecutor(settings.executor());
         this.wantsTextBytes = overridesTextBytes(handler);
         this.subprotocol = subprotocol;
-        this.extensionNames = extensions.stream().map(e -> e.agreed().name()).toList();
         this.requestTarget = requestTarget;
         this.remote = address(endpoint, true);
-        this.local = address(endpoint, false);
         this.core = server
                 ? Connection.server(settings.protocol(), extensions, this, this)
                 : Connection.client(settings.protocol(), extensions, this, this);
@@ -91,7 +100,13 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         }
     }
 
-    /** Runs {@code r} once the socket is closed (the server forgets the connection then). */
+    /** Links this session into {@code list} until its socket is closed. */
+    void registerIn(SessionList list) {
+        registry = list;
+        list.add(this);
+    }
+
+    /** Runs {@code r} once the socket is closed. */
     public void onRelease(Runnable r) {
         if (onRelease == null) {
             onRelease = new java.util.ArrayList<>(2);
@@ -101,7 +116,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     /** The loop that owns this connection. */
     public EventLoop loop() {
-        return loop;
+        return endpoint.loop();
     }
 
     /** The socket this session runs on. */
@@ -143,6 +158,9 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             core.receiveEnd();
         }
         stopTimer();
+        if (registry != null) {
+            registry.remove(this);
+        }
         if (onRelease != null) {
             for (Runnable r : onRelease) {
                 r.run();
@@ -153,7 +171,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     @Override
     public void onFlushed(long pending) {
         queued = pending;
-        if (overHighWatermark && pending + notYetQueued.get() <= settings.lowWatermark()) {
+        if (overHighWatermark && pending + notYetQueued <= settings.lowWatermark()) {
             overHighWatermark = false;
             if (open) {
                 call(() -> handler.onWritable(this));
@@ -247,11 +265,11 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     public CompletableFuture<Void> sendText(CharSequence text) {
         String s = text.toString();
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (loop.inLoop()) {
+        if (endpoint.loop().inLoop()) {
             sendOnLoop(true, s, null, f, 0);
         } else if (admit(s.length(), f)) {
             long n = s.length();
-            loop.execute(() -> sendOnLoop(true, s, null, f, n));
+            endpoint.loop().execute(() -> sendOnLoop(true, s, null, f, n));
         }
         return f;
     }
@@ -259,11 +277,11 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     @Override
     public CompletableFuture<Void> sendText(ByteBuffer utf8) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (loop.inLoop()) {
+        if (endpoint.loop().inLoop()) {
             sendOnLoop(true, null, utf8, f, 0);
         } else if (admit(utf8.remaining(), f)) {
             long n = utf8.remaining();
-            loop.execute(() -> sendOnLoop(true, null, utf8, f, n));
+            endpoint.loop().execute(() -> sendOnLoop(true, null, utf8, f, n));
         }
         return f;
     }
@@ -271,11 +289,11 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (loop.inLoop()) {
+        if (endpoint.loop().inLoop()) {
             sendOnLoop(false, null, data, f, 0);
         } else if (admit(data.remaining(), f)) {
             long n = data.remaining();
-            loop.execute(() -> sendOnLoop(false, null, data, f, n));
+            endpoint.loop().execute(() -> sendOnLoop(false, null, data, f, n));
         }
         return f;
     }
@@ -285,18 +303,18 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
      * loop, so that a fast producer cannot grow the loop's task queue without bound either.
      */
     private boolean admit(long size, CompletableFuture<Void> f) {
-        long total = notYetQueued.addAndGet(size);
+        long total = (long) NOT_YET_QUEUED.getAndAdd(this, size) + size;
         if (queued + total <= settings.maxBuffered()) {
             return true;
         }
-        notYetQueued.addAndGet(-size);
+        NOT_YET_QUEUED.getAndAdd(this, -size);
         onLoop(() -> slowConsumer(f, size));
         return false;
     }
 
     private void sendOnLoop(boolean text, String s, ByteBuffer data, CompletableFuture<Void> f, long counted) {
         if (counted != 0) {
-            notYetQueued.addAndGet(-counted);
+            NOT_YET_QUEUED.getAndAdd(this, -counted);
         }
         if (core.state() != Connection.State.OPEN) {
             f.completeExceptionally(new IllegalStateException("cannot send: the connection is "
@@ -349,14 +367,14 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     @Override
     public CompletableFuture<Void> sendPrepared(PreparedMessage message) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (loop.inLoop()) {
+        if (endpoint.loop().inLoop()) {
             if (sendPreparedOnLoop(message, f) == PreparedResult.OVER_LIMIT) {
                 slowConsumer(f, message.size());
             }
         } else if (admit(message.size(), f)) {
             long n = message.size();
-            loop.execute(() -> {
-                notYetQueued.addAndGet(-n);
+            endpoint.loop().execute(() -> {
+                NOT_YET_QUEUED.getAndAdd(this, -n);
                 if (sendPreparedOnLoop(message, f) == PreparedResult.OVER_LIMIT) {
                     slowConsumer(f, n);
                 }
@@ -384,7 +402,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         if (endpoint.pending() + m.size() > settings.maxBuffered()) {
             return PreparedResult.OVER_LIMIT;
         }
-        List<Extension> ext = extensionNames.isEmpty() ? List.of() : core.extensions();
+        List<Extension> ext = !core.hasExtensions() ? List.of() : core.extensions();
         byte[] frame = PreparedFrames.frameFor(m, ext.isEmpty() ? null : ext.get(0));
         try {
             if (frame != null && ext.size() <= 1) {
@@ -417,7 +435,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
      * them one by one with {@link #sendPreparedOnLoop}, which decides message by message.
      */
     public boolean sendJoinedFramesOnLoop(ByteBuffer frames) {
-        if (!extensionNames.isEmpty() || core.state() != Connection.State.OPEN
+        if (!!core.hasExtensions() || core.state() != Connection.State.OPEN
                 || endpoint.pending() + frames.remaining() > settings.maxBuffered()) {
             return false;
         }
@@ -482,7 +500,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public long bufferedAmount() {
-        return queued + notYetQueued.get();
+        return queued + notYetQueued;
     }
 
     @Override
@@ -512,7 +530,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public List<String> extensions() {
-        return extensionNames;
+        return core.extensions().stream().map(e -> e.agreed().name()).toList();
     }
 
     @Override
@@ -536,7 +554,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public InetSocketAddress localAddress() {
-        return local;
+        return address(endpoint, false); // rarely asked for: not worth a field on every connection
     }
 
     @Override
@@ -596,7 +614,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         if (timer == null) {
             timer = new TimerWheel.Timer(this::onTimer);
         }
-        loop.timers().schedule(timer, next - now, now);
+        endpoint.loop().timers().schedule(timer, next - now, now);
     }
 
     private void onTimer() {
@@ -630,17 +648,17 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     private void stopTimer() {
         if (timer != null) {
-            loop.timers().cancel(timer);
+            endpoint.loop().timers().cancel(timer);
         }
     }
 
     // ------------------------------------------------------------ helpers
 
     private void onLoop(Runnable r) {
-        if (loop.inLoop()) {
+        if (endpoint.loop().inLoop()) {
             r.run();
         } else {
-            loop.execute(r);
+            endpoint.loop().execute(r);
         }
     }
 

@@ -38,7 +38,8 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
 
     private final EventLoop loop;
     private final Transport transport;
-    private final OutboundQueue out;
+    /** Made by the first write and dropped once a settled connection has written everything. */
+    private OutboundQueue out;
     private SelectionKey key;
     private Stage stage;
     private boolean flushScheduled;
@@ -52,7 +53,15 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     public SocketEndpoint(EventLoop loop, Transport transport) {
         this.loop = loop;
         this.transport = transport;
-        this.out = new OutboundQueue(loop.pool(), EventLoop.READ_BUFFER_BYTES);
+    }
+
+    private OutboundQueue queue() {
+        OutboundQueue q = out;
+        if (q == null) {
+            q = new OutboundQueue(loop.pool(), EventLoop.READ_BUFFER_BYTES);
+            out = q;
+        }
+        return q;
     }
 
     /** Registers for reading with {@code first} as the stage; call on the loop. */
@@ -64,7 +73,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         }
     }
 
-    /** Lets the outbound queue give up its arrays once what is queued now has been written. */
+    /** Lets the outbound queue go once what is queued now has been written. */
     public void trimWhenDrained() {
         trimWhenDrained = true;
     }
@@ -129,7 +138,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
             }
         }
         // TLS may have handshake records to send, or just became ready for queued data.
-        if (!closed && (transport.hasPendingOutput() || !out.isEmpty())) {
+        if (!closed && (transport.hasPendingOutput() || (out != null && !out.isEmpty()))) {
             scheduleFlush();
         }
         // Decrypted or complete records already taken from the socket: the selector will not
@@ -145,7 +154,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
             b.position(b.limit());
             return;
         }
-        out.add(b);
+        queue().add(b);
         scheduleFlush();
     }
 
@@ -158,7 +167,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         if (closed || !view.hasRemaining()) {
             return;
         }
-        out.addShared(view);
+        queue().addShared(view);
         scheduleFlush();
     }
 
@@ -167,13 +176,13 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         if (closed || len == 0) {
             return;
         }
-        out.add(a, off, len);
+        queue().add(a, off, len);
         scheduleFlush();
     }
 
     /** The queue, for stages that attach completions to what they wrote. */
     public OutboundQueue outbound() {
-        return out;
+        return queue();
     }
 
     public void scheduleFlush() {
@@ -191,7 +200,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         }
         boolean done;
         try {
-            done = transport.flushPendingOutput() && (!transport.isReady() || out.flush(transport))
+            done = transport.flushPendingOutput() && (!transport.isReady() || out == null || out.flush(transport))
                     && transport.flushPendingOutput();
         } catch (IOException e) {
             closeNow(e);
@@ -200,13 +209,13 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         if (closed) {
             return;
         }
-        boolean drained = done && out.isEmpty();
-        if (drained && trimWhenDrained) {
+        boolean drained = done && (out == null || out.isEmpty());
+        if (drained && trimWhenDrained && (out == null || out.isSettled())) {
             trimWhenDrained = false;
-            out.trim();
+            out = null;
         }
         interest(SelectionKey.OP_WRITE, !done);
-        stage.onFlushed(out.pending());
+        stage.onFlushed(pending());
         if (drained && closeAfterFlush) {
             linger();
         }
@@ -249,7 +258,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
 
     /** Bytes queued and not yet written. */
     public long pending() {
-        return out.pending();
+        return out == null ? 0 : out.pending();
     }
 
     public boolean isClosed() {
@@ -282,7 +291,9 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         } catch (IOException e) {
             log.debug("closing a socket failed", e);
         }
-        out.discard(cause != null ? cause : new ClosedChannelException());
+        if (out != null) {
+            out.discard(cause != null ? cause : new ClosedChannelException());
+        }
         transport.release();
         if (stage != null) {
             stage.onTransportClosed(cause);
