@@ -22,7 +22,9 @@ public interface WebSocketHandler {
      * A whole text message arrived, as the UTF-8 bytes it came in (already validated). Override
      * this instead of {@link #onText(WebSocket, String)} to skip decoding, for example to relay
      * or parse the bytes directly; when overridden, {@code onText} is not called. The buffer
-     * follows the same rules as {@link #onBinary}.
+     * follows the same rules as {@link #onBinary}, and is read-only when the handler runs on the
+     * event loop: sent back unchanged during the call with {@link WebSocket#sendText(ByteBuffer)},
+     * its bytes are not checked as UTF-8 a second time.
      */
     default void onTextBytes(WebSocket ws, ByteBuffer utf8) {}
 

@@ -147,6 +147,34 @@ class EchoServerTest {
     }
 
     @Test
+    void relayedTextIsLentReadOnlyAndBytesNotSentAsReceivedAreCheckedAgain() throws Exception {
+        server.stop(Duration.ofSeconds(1));
+        BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1).maxMessageSize(1 << 20)
+                .route("/relay", new WebSocketHandler() {
+                    @Override
+                    public void onTextBytes(WebSocket ws, ByteBuffer utf8) {
+                        seen.add(utf8.isReadOnly());
+                        ByteBuffer cut = utf8.duplicate();
+                        cut.position(cut.position() + 1); // starts inside the first code point now
+                        ws.sendText(cut).whenComplete((v, e) -> seen.add(e == null ? "sent" : "refused: " + e.getMessage()));
+                        ws.sendText(utf8); // the bytes as received: relayed
+                    }
+                }).build().start();
+        Inbox inbox = new Inbox();
+        WebSocket ws = client.open(uri("/relay"), inbox, ClientOptions.builder().compression(false)
+                .maxMessageSize(1 << 20).build()).get(10, TimeUnit.SECONDS);
+        // One message whole in a read, one assembled from many reads.
+        for (String s : List.of("\u00e9t\u00e9", "\u00e9".repeat(100_000))) {
+            ws.sendText(s);
+            assertThat(inbox.next()).isEqualTo(s);
+            assertThat(seen.poll(5, TimeUnit.SECONDS)).as("lent read-only").isEqualTo(true);
+            assertThat((String) seen.poll(5, TimeUnit.SECONDS)).startsWith("refused: ").contains("UTF-8");
+        }
+        assertThat(ws.isOpen()).isTrue();
+    }
+
+    @Test
     void manyMessagesArriveInOrder() throws Exception {
         Inbox inbox = new Inbox();
         WebSocket ws = client.open(uri("/echo"), inbox, ClientOptions.defaults()).get(10, TimeUnit.SECONDS);

@@ -139,6 +139,16 @@ public final class Connection {
         sendMessage(Opcode.TEXT, utf8);
     }
 
+    /**
+     * Sends a text message whose bytes the caller knows to be valid UTF-8 without checking them
+     * again: text received and validated by a connection, relayed unchanged. Anything else must
+     * go through {@link #sendText(ByteBuffer)}; invalid bytes sent this way make the peer fail
+     * the connection (1007).
+     */
+    public void sendCheckedText(ByteBuffer utf8) {
+        sendMessage(Opcode.TEXT, utf8);
+    }
+
     /** Sends a binary message; the buffer is handed over to the {@link Output}. */
     public void sendBinary(ByteBuffer data) {
         sendMessage(Opcode.BINARY, data);
@@ -477,7 +487,7 @@ public final class Connection {
             } else if (decoder != null) {
                 decoder.decode(payload, false, this);
             } else {
-                data(payload, fin && frameRead == frameLength);
+                data(payload, fin && frameRead == frameLength, false);
             }
         }
 
@@ -497,6 +507,13 @@ public final class Connection {
             boolean endsMessage = fin && frameRead + n == frameLength;
             if (Opcode.isControl(opcode) || decoder != null || config.deliverParts()
                     || (endsMessage && accumulated == 0)) {
+                if (text && decoder == null && !Opcode.isControl(opcode)) {
+                    // Unmasked and found to be ASCII in one pass: no UTF-8 walk after it.
+                    boolean ascii = Masking.maskInPlaceIsAscii(payload, maskKey, maskOffset);
+                    frameRead += n;
+                    data(payload, endsMessage, ascii);
+                    return;
+                }
                 Masking.maskInPlace(payload, maskKey, maskOffset);
                 onFramePayload(payload);
                 return;
@@ -517,14 +534,17 @@ public final class Connection {
                 throw ProtocolViolation.tooBig("message grows past the limit of " + config.maxMessageSize()
                         + " bytes once decoded");
             }
-            data(decoded, false);
+            data(decoded, false, false);
         }
 
-        /** Takes the next bytes of the current message (after any decoding). */
-        private void data(ByteBuffer bytes, boolean endsMessage) throws ProtocolViolation {
+        /**
+         * Takes the next bytes of the current message (after any decoding); {@code ascii} says
+         * they are already known to be ASCII, which after a complete code point needs no check.
+         */
+        private void data(ByteBuffer bytes, boolean endsMessage, boolean ascii) throws ProtocolViolation {
             int n = bytes.remaining();
             messageSize += n;
-            if (text) {
+            if (text && !(ascii && utf8.isComplete())) {
                 checkUtf8(utf8.feed(bytes), endsMessage);
             }
             if (config.deliverParts()) {

@@ -51,6 +51,7 @@ public final class EventLoop implements Executor {
     private final BufferPool pool = new BufferPool(CHUNK_BYTES, 256);
     // Native byte order: unmasking reads it a word at a time, and swapped words do not vectorize.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(java.nio.ByteOrder.nativeOrder());
+    private final CheckedText checkedText = new CheckedText(readBuffer);
     private final ArrayList<Flushable> toFlush = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final java.util.function.Consumer<SelectionKey> handleKey = this::handle;
@@ -107,6 +108,10 @@ public final class EventLoop implements Executor {
     /** The buffer every connection of this loop reads into; its content is valid until the next read. */
     public ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    CheckedText checkedText() {
+        return checkedText;
     }
 
     public String name() {

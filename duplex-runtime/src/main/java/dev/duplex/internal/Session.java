@@ -185,10 +185,13 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     public void onText(ByteBuffer utf8) {
         if (wantsTextBytes) {
             if (dispatch == null) {
+                CheckedText checked = endpoint.loop().checkedText();
                 try {
-                    handler.onTextBytes(this, utf8);
+                    handler.onTextBytes(this, checked.lend(utf8));
                 } catch (Throwable t) {
                     handlerFailed(t);
+                } finally {
+                    checked.end();
                 }
             } else {
                 ByteBuffer copy = copy(utf8);
@@ -329,6 +332,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         try {
             if (s != null) {
                 core.sendText(s);
+            } else if (text && endpoint.loop().checkedText().isUnchanged(data)) {
+                core.sendCheckedText(data); // the bytes just received, validated then, unchanged since
             } else if (text) {
                 core.sendText(data); // checks the bytes are UTF-8
             } else {

@@ -58,6 +58,43 @@ public final class Masking {
     }
 
     /**
+     * Unmasks like {@link #maskInPlace} and tells whether every resulting byte is ASCII, in the
+     * same pass: a text payload that is all ASCII needs no further UTF-8 check, which saves a
+     * second walk over the bytes for most text.
+     */
+    public static boolean maskInPlaceIsAscii(ByteBuffer buf, int key, long offset) {
+        int pos = buf.position();
+        int end = buf.limit();
+        long k = rotatedKey(key, offset);
+        long high = 0;
+        int i = pos;
+        int end8 = pos + ((end - pos) & ~7);
+        if (buf.hasArray()) {
+            byte[] a = buf.array();
+            int base = buf.arrayOffset();
+            long kn = LITTLE_ENDIAN ? Long.reverseBytes(k) : k;
+            for (; i < end8; i += 8) {
+                long w = (long) LONG_NATIVE.get(a, base + i) ^ kn;
+                LONG_NATIVE.set(a, base + i, w);
+                high |= w;
+            }
+        } else {
+            long k64 = buf.order() == ByteOrder.BIG_ENDIAN ? k : Long.reverseBytes(k);
+            for (; i < end8; i += 8) {
+                long w = buf.getLong(i) ^ k64;
+                buf.putLong(i, w);
+                high |= w;
+            }
+        }
+        for (int shift = 56; i < end; i++, shift -= 8) {
+            byte b = (byte) (buf.get(i) ^ (k >>> shift));
+            buf.put(i, b);
+            high |= b;
+        }
+        return (high & 0x8080_8080_8080_8080L) == 0;
+    }
+
+    /**
      * Copies {@code src}'s remaining bytes into {@code dst} masked, advancing both positions.
      * {@code dst} must have room for them.
      */

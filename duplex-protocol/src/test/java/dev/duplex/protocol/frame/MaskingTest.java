@@ -52,6 +52,33 @@ class MaskingTest {
     }
 
     @Property
+    void unmaskingTellsWhetherEveryPlainByteIsAscii(@ForAll @Size(max = 300) byte[] data, @ForAll int key,
+                                                     @ForAll @IntRange(max = 7) int offset,
+                                                     @ForAll @IntRange(min = -1, max = 299) int highAt,
+                                                     @ForAll boolean direct, @ForAll boolean littleEndian,
+                                                     @ForAll @IntRange(max = 9) int start) {
+        byte[] plain = data.clone();
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] &= 0x7F;
+        }
+        boolean ascii = highAt < 0 || highAt >= plain.length;
+        if (!ascii) {
+            plain[highAt] |= (byte) 0x80;
+        }
+        byte[] masked = plain.clone();
+        Masking.maskNaive(masked, 0, masked.length, key, offset);
+        ByteBuffer b = (direct ? ByteBuffer.allocateDirect(start + masked.length) : ByteBuffer.allocate(start + masked.length))
+                .order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        b.position(start);
+        b.put(masked).position(start);
+        assertThat(Masking.maskInPlaceIsAscii(b, key, offset)).isEqualTo(ascii);
+        assertThat(b.position()).isEqualTo(start);
+        byte[] actual = new byte[plain.length];
+        b.duplicate().get(actual);
+        assertThat(actual).containsExactly(plain);
+    }
+
+    @Property
     void arrayMaskingOfASubrangeEqualsNaive(@ForAll @Size(max = 300) byte[] data, @ForAll int key,
                                             @ForAll long offset, @ForAll @IntRange(max = 300) int a,
                                             @ForAll @IntRange(max = 300) int b) {
