@@ -2,9 +2,12 @@ package dev.duplex.cli.bench;
 
 import dev.duplex.cli.bench.RawClient.Conn;
 import dev.duplex.cli.bench.RawClient.Payload;
+import dev.duplex.cli.bench.RawClient.Senders;
 import dev.duplex.cli.bench.RawClient.Target;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.HdrHistogram.WriterReaderPhaser;
 
 /**
  * The scenarios. Each opens its connections, loads them for a warm-up and then for the measured
@@ -75,7 +79,7 @@ final class Bench {
         Result r = new Result(name, s.url.toString());
         r.param("connections", connections).param("window", window).param("size", p.size)
                 .param("type", p.text ? "text" : "binary");
-        Meter m = new Meter();
+        Meter m = new Meter(s.threads);
         RawClient.Listener l = new Base(m) {
             @Override
             public void onOpen(Conn c) {
@@ -86,17 +90,16 @@ final class Bench {
             }
 
             @Override
-            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {
-                long now = System.nanoTime();
+            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen, long readAt) {
                 long stamp = p.readStamp(head, headLen);
-                m.message(length, stamp > 0 ? now - stamp : -1);
+                m.message(c, length, stamp > 0 ? readAt - stamp : -1);
                 if (m.running) {
-                    c.send(p, now);
+                    c.send(p, readAt); // the reply goes out with this read's others, at the flush after parsing
                 }
             }
         };
         try (RawClient client = new RawClient(s.threads)) {
-            List<Conn> conns = openAll(client, target(s.url, null), connections, l, m, r);
+            List<Conn> conns = openAll(client, target(s.url, null), connections, l, Senders.LOOP, m, r);
             if (conns == null) {
                 return r;
             }
@@ -126,18 +129,17 @@ final class Bench {
         Result r = new Result("latency", s.url.toString());
         r.param("connections", s.connections).param("rate", s.rate).param("size", p.size)
                 .param("type", p.text ? "text" : "binary");
-        Meter m = new Meter();
+        Meter m = new Meter(s.threads);
         Recorder lag = new Recorder(3_600_000_000L, 2);
         RawClient.Listener l = new Base(m) {
             @Override
-            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {
-                long now = System.nanoTime();
+            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen, long readAt) {
                 long stamp = p.readStamp(head, headLen);
-                m.message(length, stamp > 0 ? now - stamp : -1);
+                m.message(c, length, stamp > 0 ? readAt - stamp : -1);
             }
         };
         try (RawClient client = new RawClient(s.threads)) {
-            List<Conn> conns = openAll(client, target(s.url, null), s.connections, l, m, r);
+            List<Conn> conns = openAll(client, target(s.url, null), s.connections, l, Senders.ANY, m, r); // the pacer sends
             if (conns == null) {
                 return r;
             }
@@ -186,7 +188,7 @@ final class Bench {
         Result r = new Result("idle", s.url.toString());
         int n = s.idleConnections;
         r.param("connections", n).param("connect_concurrency", s.connectConcurrency);
-        Meter m = new Meter();
+        Meter m = new Meter(s.threads);
         Target t = target(s.url, null);
         List<InetAddress> sources = RawClient.sources(t.address, n, 20_000);
         r.param("source_addresses", sources.get(0) == null ? 1 : sources.size());
@@ -212,7 +214,7 @@ final class Bench {
                 }
 
                 @Override
-                public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {}
+                public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen, long readAt) {}
 
                 @Override
                 public void onClose(Conn c, String why) {
@@ -231,7 +233,7 @@ final class Bench {
                 if (m.failure.get() != null && m.failed.get() > n / 100 + 10) {
                     break;
                 }
-                conns.add(client.open(t, sources.get(i % sources.size()), gated));
+                conns.add(client.open(t, sources.get(i % sources.size()), gated, Senders.LOOP));
                 long now = System.nanoTime();
                 if (now - lastPrint > 250_000_000L) {
                     lastPrint = now;
@@ -295,22 +297,21 @@ final class Bench {
         Result r = new Result("broadcast", url.toString());
         r.param("subscribers", s.subscribers).param("size", p.size).param("type", p.text ? "text" : "binary")
                 .param(s.publishRate > 0 ? "publish_rate" : "publish_window", s.publishRate > 0 ? s.publishRate : s.publishWindow);
-        Meter m = new Meter();
+        Meter m = new Meter(s.threads);
         RawClient.Listener l = new Base(m) {
             @Override
-            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {
-                long now = System.nanoTime();
+            public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen, long readAt) {
                 long stamp = p.readStamp(head, headLen);
-                m.message(length, stamp > 0 ? now - stamp : -1);
+                m.message(c, length, stamp > 0 ? readAt - stamp : -1);
             }
         };
         try (RawClient client = new RawClient(s.threads)) {
-            List<Conn> subs = openAll(client, target(url, null), s.subscribers, l, m, r);
+            List<Conn> subs = openAll(client, target(url, null), s.subscribers, l, Senders.LOOP, m, r);
             if (subs == null) {
                 return r;
             }
-            Meter pm = new Meter();
-            List<Conn> pubs = openAll(client, target(url, "role=pub"), 1, new Base(pm), pm, r);
+            Meter pm = new Meter(s.threads);
+            List<Conn> pubs = openAll(client, target(url, "role=pub"), 1, new Base(pm), Senders.ANY, pm, r);
             if (pubs == null) {
                 closeAll(subs);
                 return r;
@@ -344,7 +345,7 @@ final class Bench {
                 long stalledSince = 0;
                 long lastDelivered = -1;
                 while (m.running) {
-                    long delivered = m.total.sum() + lost.sum();
+                    long delivered = m.total() + lost.sum();
                     if (sent * k - delivered < (long) s.publishWindow * k) {
                         pub.send(p, System.nanoTime());
                         pub.flush();
@@ -393,13 +394,16 @@ final class Bench {
 
     // ------------------------------------------------------------------------------ machinery
 
-    /** Counts and latencies of the scenario's messages, and the time and CPU readings around the measurement. */
+    /**
+     * Counts and latencies of the scenario's messages, and the time and CPU readings around the
+     * measurement. Each loop thread counts and records into its own {@link Tally}; readers add the
+     * tallies up.
+     */
     static final class Meter {
+        static final long MAX_MICROS = 3_600_000_000L;
         volatile boolean running = true;
         volatile boolean measuring;
-        final LongAdder total = new LongAdder();
-        final LongAdder totalBytes = new LongAdder();
-        final Recorder recorder = new Recorder(3_600_000_000L, 2);
+        private final Tally[] tallies;
         final AtomicInteger opened = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();
@@ -416,11 +420,133 @@ final class Bench {
         long extraAtStart;
         long extraAtEnd;
 
-        void message(long length, long nanos) {
-            total.increment();
-            totalBytes.add(length);
+        /** @param loops the client's loop threads, the only callers of {@link #message} and {@link #afterRead} */
+        Meter(int loops) {
+            tallies = new Tally[loops];
+            for (int i = 0; i < loops; i++) {
+                tallies[i] = new Tally();
+            }
+        }
+
+        /** A message arrived on {@code c}; call on {@code c}'s loop. {@code nanos} is its latency, or -1. */
+        void message(Conn c, long length, long nanos) {
+            Tally t = tallies[c.loop.index];
+            t.add(length);
             if (nanos >= 0 && measuring) {
-                recorder.recordValue(Math.min(nanos / 1000, 3_600_000_000L));
+                t.hold(Math.min(nanos / 1000, MAX_MICROS));
+            }
+        }
+
+        /** A read's messages were counted; call on {@code c}'s loop: publishes the latencies held. */
+        void afterRead(Conn c) {
+            tallies[c.loop.index].publish();
+        }
+
+        /** Messages so far (any thread). */
+        long total() {
+            long n = 0;
+            for (Tally t : tallies) {
+                n += (long) Tally.COUNT.getOpaque(t);
+            }
+            return n;
+        }
+
+        /** Payload bytes so far (any thread). */
+        long totalBytes() {
+            long n = 0;
+            for (Tally t : tallies) {
+                n += (long) Tally.BYTES.getOpaque(t);
+            }
+            return n;
+        }
+
+        /**
+         * Puts the latencies published since the last call into {@code into} (reset first); the few a
+         * loop holds for the read it is parsing go to the next interval. Any one thread at a time.
+         */
+        synchronized void interval(Histogram into) {
+            into.reset();
+            for (Tally t : tallies) {
+                t.swap(into);
+            }
+        }
+    }
+
+    /**
+     * One loop thread's counts and latencies. Counts are plain fields published with opaque writes
+     * (whole values, seen by readers soon): no atomic read-modify-write per message. Latencies are
+     * held in a small array during a read and recorded after it, in one writer critical section per
+     * read (the scheme of HdrHistogram's recorders, which take one per value).
+     */
+    @SuppressWarnings("unused")
+    static final class Tally {
+        static final VarHandle COUNT;
+        static final VarHandle BYTES;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                COUNT = l.findVarHandle(Tally.class, "count", long.class);
+                BYTES = l.findVarHandle(Tally.class, "bytes", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private long p0, p1, p2, p3, p4, p5, p6, p7; // two loops' counters never share a cache line
+        private long count;
+        private long bytes;
+        private long q0, q1, q2, q3, q4, q5, q6, q7;
+        private final long[] held = new long[256];
+        private int heldCount;
+        private final WriterReaderPhaser phaser = new WriterReaderPhaser();
+        private volatile Histogram active = new Histogram(Meter.MAX_MICROS, 2);
+        private Histogram inactive = new Histogram(Meter.MAX_MICROS, 2);
+
+        /** The owning loop only. */
+        void add(long length) {
+            COUNT.setOpaque(this, count + 1);
+            BYTES.setOpaque(this, bytes + length);
+        }
+
+        /** The owning loop only. */
+        void hold(long micros) {
+            held[heldCount++] = micros;
+            if (heldCount == held.length) {
+                publish();
+            }
+        }
+
+        /** The owning loop only. */
+        void publish() {
+            int n = heldCount;
+            if (n == 0) {
+                return;
+            }
+            long e = phaser.writerCriticalSectionEnter();
+            try {
+                Histogram h = active;
+                for (int i = 0; i < n; i++) {
+                    h.recordValue(held[i]);
+                }
+            } finally {
+                phaser.writerCriticalSectionExit(e);
+            }
+            heldCount = 0;
+        }
+
+        /** Adds what was published since the last swap to {@code into}. One reader at a time. */
+        void swap(Histogram into) {
+            phaser.readerLock();
+            try {
+                Histogram done = active;
+                inactive.reset();
+                active = inactive;
+                phaser.flipPhase(); // waits for a writer still recording into done
+                into.add(done);
+                inactive = done;
+            } finally {
+                phaser.readerUnlock();
             }
         }
     }
@@ -439,7 +565,12 @@ final class Bench {
         }
 
         @Override
-        public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen) {}
+        public void onMessage(Conn c, boolean text, long length, byte[] head, int headLen, long readAt) {}
+
+        @Override
+        public void afterRead(Conn c) {
+            m.afterRead(c);
+        }
 
         @Override
         public void onClose(Conn c, String why) {
@@ -456,13 +587,13 @@ final class Bench {
         }
     }
 
-    private List<Conn> openAll(RawClient client, Target t, int n, RawClient.Listener l, Meter m, Result r)
-            throws InterruptedException, IOException {
+    private List<Conn> openAll(RawClient client, Target t, int n, RawClient.Listener l, Senders senders, Meter m,
+                               Result r) throws InterruptedException, IOException {
         List<InetAddress> sources = RawClient.sources(t.address, n, 20_000);
         List<Conn> conns = new ArrayList<>(n);
         int base = m.opened.get();
         for (int i = 0; i < n; i++) {
-            Conn c = client.open(t, sources.get(i % sources.size()), l);
+            Conn c = client.open(t, sources.get(i % sources.size()), l, senders);
             c.index = i;
             conns.add(c);
         }
@@ -499,23 +630,24 @@ final class Bench {
                          java.util.function.LongSupplier extra) throws InterruptedException {
         m.measuring = true;
         long warmEnd = System.nanoTime() + (long) (s.warmupSeconds * 1e9);
-        long lastCount = m.total.sum();
+        long lastCount = m.total();
         while (System.nanoTime() < warmEnd) {
             long left = warmEnd - System.nanoTime();
             Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
-            long c = m.total.sum();
+            long c = m.total();
             progress(String.format(Locale.ROOT, "%-9s warm-up %4.1fs  %,12.0f msg/s", name, Math.max(0, left / 1e9), (c - lastCount) * 1.0));
             lastCount = c;
             checkFailure(m);
         }
-        Histogram window = m.recorder.getIntervalHistogram(); // drops the warm-up; recycled below
+        Histogram window = new Histogram(Meter.MAX_MICROS, 2);
+        m.interval(window); // drops the warm-up
         if (lag != null) {
             lag.getIntervalHistogram();
         }
         String pid = s.serverPid;
         long t0 = System.nanoTime();
-        long c0 = m.total.sum();
-        long b0 = m.totalBytes.sum();
+        long c0 = m.total();
+        long b0 = m.totalBytes();
         double self0 = ProcStats.cpuSeconds("self");
         double server0 = pid != null ? ProcStats.cpuSeconds(pid) : -1;
         m.extraAtStart = extra != null ? extra.getAsLong() : 0;
@@ -535,12 +667,12 @@ final class Bench {
             if (now < next) {
                 continue;
             }
-            long c = m.total.sum();
-            long b = m.totalBytes.sum();
+            long c = m.total();
+            long b = m.totalBytes();
             double dt = (now - tick) / 1e9;
             double rate = bytesPerSecond ? (b - tickBytes) / dt / 1e6 : (c - tickCount) / dt;
             r.timeline.add(rate);
-            window = m.recorder.getIntervalHistogram(window);  // reset by the recorder
+            m.interval(window);
             all.add(window);
             checkFailure(m);
             progress(String.format(Locale.ROOT, "%-9s %4.1f/%.0fs  %,12.0f %s  p99 %7.2f ms  generator CPU %3.0f%%%s", name,
@@ -554,14 +686,15 @@ final class Bench {
             tickBytes = b;
         }
         long t1 = System.nanoTime();
-        m.count = m.total.sum() - c0;
-        m.bytes = m.totalBytes.sum() - b0;
+        m.count = m.total() - c0;
+        m.bytes = m.totalBytes() - b0;
         m.selfCpu = ProcStats.cpuSeconds("self") - self0;
         m.serverCpu = pid != null ? ProcStats.cpuSeconds(pid) - server0 : -1;
         m.extraAtEnd = extra != null ? extra.getAsLong() : 0;
         m.seconds = (t1 - t0) / 1e9;
         m.measuring = false;
-        all.add(m.recorder.getIntervalHistogram());
+        m.interval(window);
+        all.add(window);
         m.latency = all;
         if (lag != null) {
             m.lagHistogram = lag.getIntervalHistogram();

@@ -24,9 +24,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * from chosen source addresses (many 127.0.0.x for 10,000s of connections) and never allocates a
  * buffer for an idle connection.
  *
- * <p>Threads: each connection belongs to one loop, which reads it. Sends may come from the loop
- * (echo: reply on receipt) or from one other thread (the pacer or the publisher); {@link Conn#send}
- * and {@link Conn#flush} lock the connection, which is uncontended in the common case.
+ * <p>Threads: each connection belongs to one loop, which reads it. Whoever opens a connection says
+ * who sends on it ({@link Senders}): only the loop (echo: reply on receipt), so that sends and
+ * flushes take no lock, or also one other thread (the pacer or the publisher), so that
+ * {@link Conn#send} and {@link Conn#flush} lock the connection.
  */
 final class RawClient implements AutoCloseable {
     /** What the scenarios hear from their connections. Called on the connection's loop. */
@@ -35,12 +36,28 @@ final class RawClient implements AutoCloseable {
 
         /**
          * A whole message arrived: its payload length and its first {@code headLen} bytes
-         * (at most {@link Conn#HEAD}), where senders put a stamp.
+         * (at most {@link Conn#HEAD}), where senders put a stamp; {@code readAt} is
+         * {@link System#nanoTime} when the read that completed it returned (one clock read per read,
+         * not per message).
          */
-        void onMessage(Conn c, boolean text, long length, byte[] head, int headLen);
+        void onMessage(Conn c, boolean text, long length, byte[] head, int headLen, long readAt);
+
+        /**
+         * The messages of one read were delivered (those {@code onMessage} calls are over): a time
+         * for per-read work, such as publishing what they counted.
+         */
+        default void afterRead(Conn c) {}
 
         /** The connection failed to open or closed; {@code why} is null for a close we asked for. */
         void onClose(Conn c, String why);
+    }
+
+    /** Which threads call {@link Conn#send} and {@link Conn#flush} on a connection. */
+    enum Senders {
+        /** Only the connection's loop, from the listener's callbacks: no lock per message. */
+        LOOP,
+        /** Also one other thread (a pacer, a publisher): sends and flushes lock the connection. */
+        ANY
     }
 
     private final Loop[] loops;
@@ -50,7 +67,7 @@ final class RawClient implements AutoCloseable {
         loops = new Loop[threads];
         for (int i = 0; i < threads; i++) {
             try {
-                loops[i] = new Loop("bench-loop-" + i);
+                loops[i] = new Loop(i);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot open a selector", e);
             }
@@ -63,9 +80,9 @@ final class RawClient implements AutoCloseable {
      *
      * @param source local address to bind (null: any)
      */
-    Conn open(Target target, InetAddress source, Listener listener) {
+    Conn open(Target target, InetAddress source, Listener listener, Senders senders) {
         Loop loop = loops[next++ % loops.length];
-        Conn c = new Conn(loop, target, listener);
+        Conn c = new Conn(loop, target, listener, senders);
         loop.execute(() -> c.connect(source));
         return c;
     }
@@ -107,8 +124,8 @@ final class RawClient implements AutoCloseable {
 
     /**
      * A message shape for one scenario: the whole client frame, masked once with a fixed key. A send
-     * copies it (or, when large, shares its body) and writes a stamp into its first payload bytes:
-     * 8 bytes big-endian for binary, 16 hex digits for text.
+     * copies it (or, when large, copies its front and shares its body) and writes a stamp into its
+     * first payload bytes: 8 bytes big-endian for binary, 16 lowercase hex digits for text.
      */
     static final class Payload {
         final boolean text;
@@ -117,6 +134,10 @@ final class RawClient implements AutoCloseable {
         final byte[] maskKey = new byte[4];
         final ByteBuffer frame; // read-only, direct
         final int stampLen;
+        /** The frame's first bytes on the heap: all of it when small, else header and stamp. */
+        final byte[] front;
+        /** The mask key twice, big-endian: the stamp starts the payload, so its 8-byte words mask with this. */
+        private final long mask8;
 
         Payload(boolean text, int size) {
             this.text = text;
@@ -128,6 +149,7 @@ final class RawClient implements AutoCloseable {
             }
             ThreadLocalRandom.current().nextBytes(maskKey);
             maskKey[0] |= 1; // never all zero
+            mask8 = Stamps.mask8(maskKey);
             byte[] payload = new byte[size];
             for (int i = 0; i < size; i++) {
                 payload[i] = (byte) ('a' + i % 26); // ASCII: valid UTF-8 for text
@@ -149,19 +171,25 @@ final class RawClient implements AutoCloseable {
             }
             f.flip();
             this.frame = f.asReadOnlyBuffer();
+            this.front = new byte[small() ? f.remaining() : headerLen + stampLen];
+            f.get(0, front);
         }
 
-        /** Writes the masked stamp at {@code at} (the frame's first payload byte) of {@code out}. */
+        /** Whether a send copies the whole frame (else it copies {@link #front} and shares the rest). */
+        boolean small() {
+            return headerLen + size <= Loop.AGG / 2;
+        }
+
+        /**
+         * Writes the masked stamp at {@code at} (the frame's first payload byte) of {@code out}, a
+         * big-endian buffer: two 8-byte words for text, one for binary.
+         */
         void stamp(ByteBuffer out, int at, long stamp) {
             if (text) {
-                for (int i = 0; i < 16; i++) {
-                    int nibble = (int) (stamp >>> (60 - 4 * i)) & 0xF;
-                    out.put(at + i, (byte) (HEX[nibble] ^ maskKey[i & 3]));
-                }
+                out.putLong(at, Stamps.hex(stamp >>> 32) ^ mask8);
+                out.putLong(at + 8, Stamps.hex(stamp) ^ mask8);
             } else {
-                for (int i = 0; i < 8; i++) {
-                    out.put(at + i, (byte) ((stamp >>> (56 - 8 * i)) ^ maskKey[i & 3]));
-                }
+                out.putLong(at, stamp ^ mask8);
             }
         }
 
@@ -170,38 +198,24 @@ final class RawClient implements AutoCloseable {
             if (headLen < stampLen) {
                 return -1;
             }
-            long v = 0;
-            if (text) {
-                for (int i = 0; i < 16; i++) {
-                    int d = Character.digit(head[i], 16);
-                    if (d < 0) {
-                        return -1;
-                    }
-                    v = (v << 4) | d;
-                }
-            } else {
-                for (int i = 0; i < 8; i++) {
-                    v = (v << 8) | (head[i] & 0xFF);
-                }
-            }
-            return v;
+            return text ? Stamps.readText(head, 0) : Stamps.readBinary(head, 0);
         }
-
-        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A selector thread. */
     static final class Loop extends Thread {
         static final int READ_BUFFER = 256 << 10;
         static final int AGG = 16 << 10;
+        final int index;
         final Selector selector;
         final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
         final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
         volatile boolean running = true;
 
-        Loop(String name) throws IOException {
-            super(name);
+        Loop(int index) throws IOException {
+            super("bench-loop-" + index);
+            this.index = index;
             setDaemon(true);
             selector = Selector.open();
         }
@@ -228,6 +242,27 @@ final class RawClient implements AutoCloseable {
             }
         }
 
+        private void ready(SelectionKey k) {
+            Conn c = (Conn) k.attachment();
+            try {
+                if (!k.isValid()) {
+                    return;
+                }
+                if (k.isConnectable()) {
+                    c.finishConnect();
+                } else {
+                    if (k.isWritable()) {
+                        c.onWritable();
+                    }
+                    if (k.isValid() && k.isReadable()) {
+                        c.onReadable(readBuffer);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                c.fail(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        }
+
         @Override
         public void run() {
             try {
@@ -236,29 +271,7 @@ final class RawClient implements AutoCloseable {
                     while ((r = tasks.poll()) != null) {
                         r.run();
                     }
-                    selector.select(100);
-                    for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                        SelectionKey k = it.next();
-                        it.remove();
-                        Conn c = (Conn) k.attachment();
-                        try {
-                            if (!k.isValid()) {
-                                continue;
-                            }
-                            if (k.isConnectable()) {
-                                c.finishConnect();
-                            } else {
-                                if (k.isWritable()) {
-                                    c.onWritable();
-                                }
-                                if (k.isValid() && k.isReadable()) {
-                                    c.onReadable(readBuffer);
-                                }
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            c.fail(e.getMessage() == null ? e.toString() : e.getMessage());
-                        }
-                    }
+                    selector.select(this::ready, 100); // no selected-key set to fill and empty
                 }
             } catch (IOException | ClosedSelectorException e) {
                 // closing
@@ -287,6 +300,8 @@ final class RawClient implements AutoCloseable {
         final Loop loop;
         final Target target;
         final Listener listener;
+        /** Only the loop sends and flushes ({@link Senders#LOOP}): those take no lock. */
+        private final boolean confined;
         /** The scenario's per-connection state. */
         Object attachment;
         int index;
@@ -298,7 +313,7 @@ final class RawClient implements AutoCloseable {
         private byte[] httpHead; // the handshake answer so far
         private int httpLen;
 
-        // outbound, under the lock
+        // outbound: under the lock, or on the loop only when confined
         private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(4);
         private ByteBuffer agg;
         private ByteBuffer[] gather = new ByteBuffer[8];
@@ -317,11 +332,13 @@ final class RawClient implements AutoCloseable {
         private int headLen;
         private byte[] control;
         private int controlLen;
+        private long readAt; // when the read being parsed returned
 
-        Conn(Loop loop, Target target, Listener listener) {
+        Conn(Loop loop, Target target, Listener listener, Senders senders) {
             this.loop = loop;
             this.target = target;
             this.listener = listener;
+            this.confined = senders == Senders.LOOP;
         }
 
         boolean isOpen() {
@@ -396,26 +413,35 @@ final class RawClient implements AutoCloseable {
 
         /** Queues one message of {@code p} carrying {@code stamp}; {@link #flush} writes it. */
         void send(Payload p, long stamp) {
-            synchronized (this) {
-                if (closed) {
-                    return;
+            if (confined) {
+                checkOnLoop();
+                queue(p, stamp);
+            } else {
+                synchronized (this) {
+                    queue(p, stamp);
                 }
-                ByteBuffer f = p.frame;
-                int total = f.remaining();
-                if (total <= Loop.AGG / 2) {
-                    ByteBuffer a = aggregator(total);
-                    int at = a.position();
-                    a.put(f.duplicate());
-                    p.stamp(a, at + p.headerLen, stamp);
-                } else {
-                    int front = p.headerLen + p.stampLen;
-                    ByteBuffer a = aggregator(front);
-                    int at = a.position();
-                    a.put(f.duplicate().limit(front));
-                    p.stamp(a, at + p.headerLen, stamp);
-                    seal();
-                    pending.add(f.duplicate().position(front));
-                }
+            }
+        }
+
+        private void checkOnLoop() {
+            if (Thread.currentThread() != loop) {
+                throw new IllegalStateException("a connection opened for sends from its loop only was sent on from "
+                        + Thread.currentThread().getName());
+            }
+        }
+
+        private void queue(Payload p, long stamp) {
+            if (closed) {
+                return;
+            }
+            byte[] front = p.front;
+            ByteBuffer a = aggregator(front.length);
+            int at = a.position();
+            a.put(front);
+            p.stamp(a, at + p.headerLen, stamp);
+            if (!p.small()) {
+                seal();
+                pending.add(p.frame.duplicate().position(front.length));
             }
         }
 
@@ -439,15 +465,24 @@ final class RawClient implements AutoCloseable {
 
         /** Writes what is queued, as much as the socket takes; the rest waits for writability. */
         void flush() {
-            synchronized (this) {
-                if (closed || waitingWritable) {
-                    return;
+            if (confined) {
+                checkOnLoop();
+                flushNow();
+            } else {
+                synchronized (this) {
+                    flushNow();
                 }
-                try {
-                    writeOut();
-                } catch (IOException e) {
-                    failLater(e.getMessage());
-                }
+            }
+        }
+
+        private void flushNow() {
+            if (closed || waitingWritable) {
+                return;
+            }
+            try {
+                writeOut();
+            } catch (IOException e) {
+                failLater(e.getMessage());
             }
         }
 
@@ -464,17 +499,22 @@ final class RawClient implements AutoCloseable {
         private void writeOut() throws IOException {
             seal();
             while (!pending.isEmpty()) {
-                int n = Math.min(pending.size(), gather.length);
-                int i = 0;
-                for (ByteBuffer b : pending) {
-                    if (i == n) {
-                        break;
+                long written;
+                if (pending.size() == 1) {
+                    written = ch.write(pending.peek()); // write, not writev
+                } else {
+                    int n = Math.min(pending.size(), gather.length);
+                    int i = 0;
+                    for (ByteBuffer b : pending) {
+                        if (i == n) {
+                            break;
+                        }
+                        gather[i++] = b;
                     }
-                    gather[i++] = b;
-                }
-                long written = ch.write(gather, 0, n);
-                for (int j = 0; j < n; j++) {
-                    gather[j] = null;
+                    written = ch.write(gather, 0, n);
+                    for (int j = 0; j < n; j++) {
+                        gather[j] = null;
+                    }
                 }
                 while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
                     ByteBuffer done = pending.poll();
@@ -580,6 +620,7 @@ final class RawClient implements AutoCloseable {
             for (int rounds = 0; rounds < 4; rounds++) {
                 buf.clear();
                 int n = ch.read(buf);
+                readAt = System.nanoTime();
                 if (n < 0) {
                     shut(open ? "closed by the server" : "closed by the server during the handshake");
                     return;
@@ -598,13 +639,24 @@ final class RawClient implements AutoCloseable {
                     break;
                 }
             }
+            listener.afterRead(this);
             flush(); // replies made while parsing go out in one write
         }
 
         private void parse(ByteBuffer in) throws IOException {
             while (in.hasRemaining() && !closed) {
-                if (payloadLeft < 0) {
-                    // header
+                if (payloadLeft < 0 && hdrHave == 0 && in.remaining() >= 2 && (in.get(in.position() + 1) & 0x7F) < 126) {
+                    // a whole two-byte header (payload under 126 bytes), the common case: no copy to hdr
+                    int at = in.position();
+                    byte b0 = in.get(at);
+                    byte b1 = in.get(at + 1);
+                    in.position(at + 2);
+                    if ((b1 & 0x80) != 0) {
+                        throw new IOException("the server sent a masked frame");
+                    }
+                    frameStart(b0, b1 & 0x7F);
+                } else if (payloadLeft < 0) {
+                    // header, in pieces or with an extended length
                     while (hdrHave < hdrNeed && in.hasRemaining()) {
                         hdr[hdrHave++] = in.get();
                         if (hdrHave == 2) {
@@ -618,32 +670,22 @@ final class RawClient implements AutoCloseable {
                     if (hdrHave < hdrNeed) {
                         return;
                     }
-                    fin = (hdr[0] & 0x80) != 0;
-                    opcode = hdr[0] & 0x0F;
                     int l = hdr[1] & 0x7F;
+                    long len;
                     if (l == 126) {
-                        payloadLeft = ((hdr[2] & 0xFF) << 8) | (hdr[3] & 0xFF);
+                        len = ((hdr[2] & 0xFF) << 8) | (hdr[3] & 0xFF);
                     } else if (l == 127) {
                         long v = 0;
                         for (int i = 2; i < 10; i++) {
                             v = (v << 8) | (hdr[i] & 0xFF);
                         }
-                        payloadLeft = v;
+                        len = v;
                     } else {
-                        payloadLeft = l;
+                        len = l;
                     }
                     hdrHave = 0;
                     hdrNeed = 2;
-                    if (opcode >= 8) {
-                        if (control == null) {
-                            control = new byte[125];
-                        }
-                        controlLen = 0;
-                    } else if (opcode != 0) {
-                        msgOpcode = opcode;
-                        msgLen = 0;
-                        headLen = 0;
-                    }
+                    frameStart(hdr[0], len);
                 }
                 // payload
                 int take = (int) Math.min(payloadLeft, in.remaining());
@@ -667,6 +709,22 @@ final class RawClient implements AutoCloseable {
             }
         }
 
+        private void frameStart(byte b0, long len) {
+            fin = (b0 & 0x80) != 0;
+            opcode = b0 & 0x0F;
+            payloadLeft = len;
+            if (opcode >= 8) {
+                if (control == null) {
+                    control = new byte[125];
+                }
+                controlLen = 0;
+            } else if (opcode != 0) {
+                msgOpcode = opcode;
+                msgLen = 0;
+                headLen = 0;
+            }
+        }
+
         private void frameDone() {
             switch (opcode) {
                 case 8 -> { // close: answer and go
@@ -680,7 +738,7 @@ final class RawClient implements AutoCloseable {
                 }
                 default -> {
                     if (fin) {
-                        listener.onMessage(this, msgOpcode == 1, msgLen, head, headLen);
+                        listener.onMessage(this, msgOpcode == 1, msgLen, head, headLen, readAt);
                     }
                 }
             }
