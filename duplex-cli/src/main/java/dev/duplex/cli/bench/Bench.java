@@ -184,6 +184,13 @@ final class Bench {
 
     // ------------------------------------------------------------------------------ idle
 
+    /**
+     * Memory is read three times, each after a full GC and once the process's RSS has settled
+     * (a JVM hands freed heap back to the OS a moment after the collection): before opening,
+     * at half the connections and at all of them. The per-connection figures are the slope
+     * between the last two, the cost of one more idle connection; the first half pays the
+     * one-time costs (JIT, classes, buffer pools, malloc arenas), which are reported apart.
+     */
     private Result idle() throws InterruptedException, IOException {
         Result r = new Result("idle", s.url.toString());
         int n = s.idleConnections;
@@ -193,18 +200,16 @@ final class Bench {
         List<InetAddress> sources = RawClient.sources(t.address, n, 20_000);
         r.param("source_addresses", sources.get(0) == null ? 1 : sources.size());
         String pid = s.serverPid;
-        long rss0 = -1;
-        long heap0 = -1;
-        if (pid != null) {
-            heap0 = ProcStats.heapUsedBytes(pid, true);
-            rss0 = ProcStats.rssBytes(pid);
-        }
+        long[] before = pid != null ? memory(pid) : null;
+        long[] half = null;
+        int openAtHalf = 0;
         double cpuServer0 = pid != null ? ProcStats.cpuSeconds(pid) : -1;
         double cpuSelf0 = ProcStats.cpuSeconds("self");
         RawClient.Listener l = new Base(m);
         List<Conn> conns = new ArrayList<>(n);
         try (RawClient client = new RawClient(s.threads)) {
             long start = System.nanoTime();
+            double pausedSecs = 0;
             java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(s.connectConcurrency);
             RawClient.Listener gated = new RawClient.Listener() {
                 @Override
@@ -226,6 +231,13 @@ final class Bench {
             };
             long lastPrint = 0;
             for (int i = 0; i < n; i++) {
+                if (pid != null && i == n / 2 && half == null) {
+                    long pause = System.nanoTime();
+                    awaitOpened(m, conns.size());
+                    openAtHalf = m.opened.get() - m.closedAfterOpen.get();
+                    half = memory(pid);
+                    pausedSecs += (System.nanoTime() - pause) / 1e9;
+                }
                 if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
                     r.error = "connections stopped opening after " + m.opened.get() + " of " + n;
                     break;
@@ -240,12 +252,8 @@ final class Bench {
                     progress(String.format(Locale.ROOT, "idle  opening %,d/%,d connections", m.opened.get(), n));
                 }
             }
-            // wait for the last ones
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (m.opened.get() + m.failed.get() < conns.size() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            double connectSecs = (System.nanoTime() - start) / 1e9;
+            awaitOpened(m, conns.size());
+            double connectSecs = (System.nanoTime() - start) / 1e9 - pausedSecs;
             int opened = m.opened.get();
             r.add("connections_open", "connections open", opened, "");
             r.add("connect_per_s", "connect rate", opened / connectSecs, "conn/s");
@@ -264,21 +272,32 @@ final class Bench {
             r.add("connections_held", "connections still open at the end", still, "");
             if (pid != null) {
                 double cpu = ProcStats.cpuSeconds(pid) - cpuServer0;
-                long heap1 = ProcStats.heapUsedBytes(pid, true); // the same order as before opening: GC, then RSS
-                long rss1 = ProcStats.rssBytes(pid);
+                long[] all = memory(pid);
                 r.add("server_cpu_s", "server CPU (connect + hold)", cpu, "s");
-                if (rss0 > 0 && rss1 > 0 && still > 0) {
-                    r.add("server_rss_mb", "server RSS", rss1 / 1048576.0, "MiB");
-                    r.add("rss_per_conn_bytes", "server RSS per connection", (rss1 - rss0) / (double) still, "B");
+                int added = still - openAtHalf;
+                if (all[1] > 0) {
+                    r.add("server_rss_mb", "server RSS", all[1] / 1048576.0, "MiB");
                 }
-                if (heap0 > 0 && heap1 > 0 && still > 0) {
-                    r.add("heap_per_conn_bytes", "server heap per connection", (heap1 - heap0) / (double) still, "B");
-                    r.notes.add("heap: jcmd PID GC.run then GC.heap_info (live heap after a full GC), before and after opening");
-                } else {
-                    r.notes.add("heap: not measured (jcmd could not reach the server; not a JVM of this user?)");
+                if (half != null && added > 0) {
+                    if (half[1] > 0 && all[1] > 0) {
+                        r.add("rss_per_conn_bytes", "server RSS per connection", (all[1] - half[1]) / (double) added, "B");
+                    }
+                    if (half[0] > 0 && all[0] > 0) {
+                        r.add("heap_per_conn_bytes", "server heap per connection", (all[0] - half[0]) / (double) added, "B");
+                    }
                 }
-                r.notes.add("RSS: VmRSS of /proc/" + pid + "/status before and after opening (each after the full GC), "
-                        + "so it includes heap pages the connections' garbage touched; kernel socket buffers are not in it");
+                if (before[1] > 0 && all[1] > 0 && still > 0) {
+                    r.add("rss_per_conn_with_startup_bytes", "server RSS per connection, one-time costs included",
+                            (all[1] - before[1]) / (double) still, "B");
+                }
+                r.notes.add("per connection: the growth from " + openAtHalf + " to " + still + " open connections, divided by "
+                        + added + " (one more idle connection's cost); 'one-time costs included' divides all growth since "
+                        + "before opening by " + still);
+                r.notes.add(all[0] > 0 ? "heap: live heap after jcmd PID GC.run (GC.heap_info)"
+                        : "heap: not measured (jcmd could not reach the server; not a JVM of this user?)");
+                r.notes.add("RSS: VmRSS of /proc/" + pid + "/status after the full GC and jcmd System.trim_native_heap, "
+                        + "once it stops falling (a JVM gives freed heap back only if its flags let it shrink the heap); "
+                        + "kernel socket buffers are not in it");
             }
             double cpuSelf = ProcStats.cpuSeconds("self") - cpuSelf0;
             r.add("generator_cpu_s", "generator CPU (connect + hold)", cpuSelf, "s");
@@ -287,6 +306,41 @@ final class Bench {
             }
         }
         return r;
+    }
+
+    private static void awaitOpened(Meter m, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (m.opened.get() + m.failed.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * {live heap, RSS} of the server in bytes (-1 when unknown), once it has settled: a full GC
+     * and a trim of the native heap (JVMs), then RSS, repeated half a second apart until two
+     * readings agree within 64 KiB (at most five times), keeping the lowest. A JVM gives freed
+     * heap back after the collection, not during it, and a JIT compilation under way holds
+     * megabytes of scratch memory for a moment.
+     */
+    private static long[] memory(String pid) throws InterruptedException {
+        long heap = -1;
+        long rss = Long.MAX_VALUE;
+        long last = -1;
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(500);
+            heap = ProcStats.heapUsedBytes(pid, true);
+            ProcStats.trimNativeHeap(pid);
+            long now = ProcStats.rssBytes(pid);
+            if (now < 0) {
+                return new long[] {heap, -1};
+            }
+            rss = Math.min(rss, now);
+            if (last >= 0 && Math.abs(now - last) <= 64 * 1024) {
+                break;
+            }
+            last = now;
+        }
+        return new long[] {heap, rss};
     }
 
     // ------------------------------------------------------------------------------ broadcast

@@ -92,6 +92,17 @@ final class ProcStats {
         return any ? sum : -1;
     }
 
+    /**
+     * Asks JVM {@code pid} to give malloc's free pages back to the OS ({@code jcmd PID
+     * System.trim_native_heap}, JDK 17.0.9 and later): memory that native code allocated and
+     * freed again stays resident in glibc's arenas otherwise, although nothing holds it.
+     *
+     * @return whether the JVM did it
+     */
+    static boolean trimNativeHeap(String pid) {
+        return isJvm(pid) && run("jcmd", pid, "System.trim_native_heap") != null;
+    }
+
     /** Whether {@code pid} has a HotSpot JVM loaded (libjvm in its memory map). */
     static boolean isJvm(String pid) {
         try (var lines = Files.lines(Path.of("/proc", pid, "maps"), StandardCharsets.ISO_8859_1)) {
