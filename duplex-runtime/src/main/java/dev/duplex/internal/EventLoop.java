@@ -39,7 +39,7 @@ public final class EventLoop implements Executor {
     }
 
     /** Size of the read buffer the loop's connections share, and of outbound chunks. */
-    public static final int READ_BUFFER_BYTES = 64 * 1024;
+    public static final int READ_BUFFER_BYTES = 256 * 1024;
     public static final int CHUNK_BYTES = 16 * 1024;
 
     private final String name;
