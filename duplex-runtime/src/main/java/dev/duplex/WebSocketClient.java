@@ -2,7 +2,6 @@ package dev.duplex;
 
 import dev.duplex.internal.ClientHandshakeStage;
 import dev.duplex.internal.EventLoop;
-import dev.duplex.internal.PlainTransport;
 import dev.duplex.internal.SessionSettings;
 import dev.duplex.internal.TlsTransport;
 import dev.duplex.internal.Transport;
@@ -105,7 +104,7 @@ public final class WebSocketClient implements AutoCloseable {
             }
             transports = ch -> tls(ch, ctx, target.host(), target.port(), options.verifyHostname());
         } else {
-            transports = PlainTransport::new;
+            transports = ch -> null; // plain ws://: the endpoint writes to the socket itself
         }
         InetSocketAddress address;
         SocketChannel channel;

@@ -1,7 +1,6 @@
 package dev.duplex;
 
 import dev.duplex.internal.EventLoop;
-import dev.duplex.internal.PlainTransport;
 import dev.duplex.internal.ServerContext;
 import dev.duplex.internal.Session;
 import dev.duplex.internal.SessionSettings;
@@ -213,8 +212,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private void register(EventLoop loop, SocketChannel ch) {
         try {
-            Transport t = config.sslContext == null ? new PlainTransport(ch) : tls(ch);
-            context.accepted(new SocketEndpoint(loop, t));
+            context.accepted(new SocketEndpoint(loop, ch, config.sslContext == null ? null : tls(ch)));
         } catch (IOException | RuntimeException e) {
             log.debug("could not take a new connection", e);
             closeQuietly(ch);

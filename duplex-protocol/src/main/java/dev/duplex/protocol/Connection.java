@@ -41,10 +41,8 @@ public final class Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final Extension[] NO_EXTENSIONS = {};
 
-    private final Role role;
     private final ProtocolConfig config;
     private final Extension[] extensions;
-    private final int extensionRsv;
     private final ProtocolListener listener;
     private final Output output;
     /**
@@ -64,7 +62,6 @@ public final class Connection {
 
     private Connection(Role role, ProtocolConfig config, List<Extension> extensions,
                        ProtocolListener listener, Output output) {
-        this.role = role;
         this.config = config;
         this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(new Extension[0]);
         int rsv = 0;
@@ -74,10 +71,11 @@ public final class Connection {
             }
             rsv |= e.rsvBits();
         }
-        this.extensionRsv = rsv;
         this.listener = listener;
         this.output = output;
-        this.maskKeys = role == Role.CLIENT ? config.newMaskKeys() : null;
+        // Only a client masks, so the mask key source also says which role this is: no field for it.
+        this.maskKeys = role == Role.CLIENT
+                ? java.util.Objects.requireNonNull(config.newMaskKeys(), "the config's mask key source gave null") : null;
     }
 
     /** The server end of a connection whose handshake agreed on {@code extensions}. */
@@ -106,7 +104,7 @@ public final class Connection {
         }
         if (reader == null) {
             inbound = new Inbound();
-            reader = new FrameReader(role, inbound);
+            reader = new FrameReader(role(), inbound);
         }
         try {
             reader.read(in);
@@ -204,7 +202,7 @@ public final class Connection {
      * @throws IllegalStateException if not
      */
     public void requireCanSendPreparedFrame() {
-        if (role != Role.SERVER) {
+        if (maskKeys != null) {
             throw new IllegalStateException("prepared frames are unmasked: only a server may send them");
         }
         requireOpen();
@@ -237,17 +235,26 @@ public final class Connection {
      * a timeout that belongs to the transport.
      */
     public boolean shouldCloseTransport() {
-        return state == State.CLOSED && (role == Role.SERVER || failed || closeStatus.code() == CloseStatus.ABNORMAL_CLOSURE);
+        return state == State.CLOSED && (maskKeys == null || failed || closeStatus.code() == CloseStatus.ABNORMAL_CLOSURE);
     }
 
     /** The role this endpoint plays. */
     public Role role() {
-        return role;
+        return maskKeys != null ? Role.CLIENT : Role.SERVER;
     }
 
     /** Whether the handshake agreed on any extension. */
     public boolean hasExtensions() {
         return extensions.length > 0;
+    }
+
+    /** The RSV bits the extensions own; computed when a frame has any set, which is rare. */
+    private int extensionRsv() {
+        int rsv = 0;
+        for (Extension e : extensions) {
+            rsv |= e.rsvBits();
+        }
+        return rsv;
     }
 
     /** The extensions agreed in the handshake. */
@@ -305,7 +312,7 @@ public final class Connection {
             header = ByteBuffer.allocate(FrameReader.MAX_HEADER_BYTES);
         }
         header.clear();
-        if (role == Role.CLIENT) {
+        if (maskKeys != null) {
             int key = maskKeys.getAsInt();
             FrameWriter.writeHeader(header, fin, rsv, opcode, n, true, key);
             ByteBuffer masked = config.maskedPayloadAllocator().apply(n);
@@ -451,7 +458,7 @@ public final class Connection {
         }
 
         private void startMessage(int rsv, boolean isText) throws ProtocolViolation {
-            if ((rsv & ~extensionRsv) != 0) {
+            if (rsv != 0 && (rsv & ~extensionRsv()) != 0) {
                 throw ProtocolViolation.protocolError("RSV bits set that no negotiated extension owns");
             }
             decoder = null;

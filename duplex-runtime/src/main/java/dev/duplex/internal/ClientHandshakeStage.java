@@ -97,7 +97,7 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
     private void connected() throws IOException {
         phase = "waiting for the handshake response";
         loop.timers().schedule(timeout, handshakeTimeout.toNanos(), System.nanoTime());
-        endpoint = new SocketEndpoint(loop, transports.apply(channel));
+        endpoint = new SocketEndpoint(loop, channel, transports.apply(channel));
         endpoint.start(this);
         endpoint.write(ByteBuffer.wrap(handshake.requestBytes()));
     }

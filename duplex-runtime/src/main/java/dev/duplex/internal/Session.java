@@ -70,11 +70,8 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     private boolean overHighWatermark;
     private boolean closeReported;
     private long lastHeardNanos;
-    /** One timer for ping, idle and close deadlines, made only when one is set. */
-    private TimerWheel.Timer timer;
-    private long nextPingNanos;
-    /** When to give up on the closing handshake; 0 while none is running. */
-    private long closeDeadlineNanos;
+    /** The timer for ping, idle and close deadlines, made only when one is set. */
+    private Deadlines deadlines;
 
     public Session(SocketEndpoint endpoint, boolean server, List<Extension> extensions, String subprotocol,
                    String requestTarget, WebSocketHandler handler, SessionSettings settings) {
@@ -130,7 +127,9 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         endpoint.trimWhenDrained(); // the handshake response is the last thing an idle connection sends
         long now = System.nanoTime();
         lastHeardNanos = now;
-        nextPingNanos = now + settings.pingInterval().toNanos();
+        if (!settings.pingInterval().isZero()) {
+            deadlines().nextPingNanos = now + settings.pingInterval().toNanos();
+        }
         armTimer(now);
         call(() -> handler.onOpen(this));
     }
@@ -599,14 +598,37 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     // ------------------------------------------------------------ timers (loop)
 
+    /**
+     * What a connection with a ping interval, an idle timeout or a closing handshake under way
+     * keeps for its timer; most idle connections have none of these, and no timer.
+     */
+    private static final class Deadlines {
+        final TimerWheel.Timer timer;
+        long nextPingNanos;
+        /** When to give up on the closing handshake; 0 while none is running. */
+        long closeNanos;
+
+        Deadlines(Runnable onTimer) {
+            this.timer = new TimerWheel.Timer(onTimer);
+        }
+    }
+
+    private Deadlines deadlines() {
+        if (deadlines == null) {
+            deadlines = new Deadlines(this::onTimer);
+        }
+        return deadlines;
+    }
+
     /** Schedules the timer for the nearest deadline, or drops it when there is none. */
     private void armTimer(long now) {
         long next = Long.MAX_VALUE;
-        if (closeDeadlineNanos != 0) {
-            next = closeDeadlineNanos;
+        long closeNanos = deadlines == null ? 0 : deadlines.closeNanos;
+        if (closeNanos != 0) {
+            next = closeNanos;
         } else if (core.state() == Connection.State.OPEN) {
             if (!settings.pingInterval().isZero()) {
-                next = nextPingNanos;
+                next = deadlines().nextPingNanos;
             }
             if (!settings.idleTimeout().isZero()) {
                 next = Math.min(next, lastHeardNanos + settings.idleTimeout().toNanos());
@@ -616,23 +638,21 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             stopTimer();
             return;
         }
-        if (timer == null) {
-            timer = new TimerWheel.Timer(this::onTimer);
-        }
-        endpoint.loop().timers().schedule(timer, next - now, now);
+        endpoint.loop().timers().schedule(deadlines().timer, next - now, now);
     }
 
     private void onTimer() {
         long now = System.nanoTime();
-        if (closeDeadlineNanos != 0) {
-            if (now - closeDeadlineNanos >= 0) {
+        Deadlines d = deadlines();
+        if (d.closeNanos != 0) {
+            if (now - d.closeNanos >= 0) {
                 endpoint.closeNow(null); // the peer never finished the closing handshake
                 return;
             }
         } else if (core.state() == Connection.State.OPEN) {
-            if (!settings.pingInterval().isZero() && now - nextPingNanos >= 0) {
+            if (!settings.pingInterval().isZero() && now - d.nextPingNanos >= 0) {
                 core.sendPing(EMPTY.duplicate());
-                nextPingNanos = now + settings.pingInterval().toNanos();
+                d.nextPingNanos = now + settings.pingInterval().toNanos();
             }
             if (!settings.idleTimeout().isZero() && now - lastHeardNanos >= settings.idleTimeout().toNanos()) {
                 closeOnLoop(CloseStatus.GOING_AWAY, "idle timeout", null);
@@ -644,16 +664,14 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     private void startCloseTimer() {
         long now = System.nanoTime();
-        closeDeadlineNanos = now + settings.closeTimeout().toNanos();
-        if (closeDeadlineNanos == 0) {
-            closeDeadlineNanos = 1;
-        }
+        long at = now + settings.closeTimeout().toNanos();
+        deadlines().closeNanos = at == 0 ? 1 : at;
         armTimer(now);
     }
 
     private void stopTimer() {
-        if (timer != null) {
-            endpoint.loop().timers().cancel(timer);
+        if (deadlines != null) {
+            endpoint.loop().timers().cancel(deadlines.timer);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * gathering write per loop pass. It holds no buffer while idle: reads use the loop's buffer and
  * outbound chunks go back to the pool once written.
  */
-public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flushable {
+public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flushable, Transport {
     private static final Logger log = LoggerFactory.getLogger(SocketEndpoint.class);
     /** Reads per readiness event before other connections get their turn. */
     private static final int READS_PER_EVENT = 16;
@@ -37,6 +38,8 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     }
 
     private final EventLoop loop;
+    private final SocketChannel channel;
+    /** TLS, or this endpoint itself for ws:// (bytes go to the socket as they are; no object for it). */
     private final Transport transport;
     /** Made by the first write and dropped once a settled connection has written everything. */
     private OutboundQueue out;
@@ -50,9 +53,13 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
     private boolean readingPaused;
     private boolean trimWhenDrained;
 
-    public SocketEndpoint(EventLoop loop, Transport transport) {
+    /**
+     * @param tls the TLS layer over {@code channel}, or null for plain ws://
+     */
+    public SocketEndpoint(EventLoop loop, SocketChannel channel, Transport tls) {
         this.loop = loop;
-        this.transport = transport;
+        this.channel = channel;
+        this.transport = tls != null ? tls : this;
     }
 
     private OutboundQueue queue() {
@@ -89,6 +96,23 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
 
     public Transport transport() {
         return transport;
+    }
+
+    // The plain transport, used when there is no TLS.
+
+    @Override
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return channel.read(dst);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return length == 1 ? channel.write(srcs[offset]) : channel.write(srcs, offset, length);
     }
 
     @Override
