@@ -33,6 +33,25 @@ public interface WebSocket {
      */
     CompletableFuture<Void> sendBinary(ByteBuffer data);
 
+    /**
+     * Queues a text message given as UTF-8 bytes, with no future: for senders that do not wait
+     * for each message (an echo, a relay, a stream paced by {@link #isWritable()} and
+     * {@link WebSocketHandler#onWritable}), a send that allocates nothing. The buffer is consumed
+     * as by {@link #sendText(ByteBuffer)}.
+     *
+     * @return false, having queued nothing, when the connection is closing or closed, the bytes
+     *         are not UTF-8, or the message would pass the outbound limit (which under the
+     *         default slow-consumer policy also closes the connection, 1008); true when accepted.
+     *         Called off the event loop, true means accepted for the loop, which still refuses it
+     *         if the connection closes first. What is accepted is written unless the connection
+     *         fails before, which {@link WebSocketHandler#onClose} reports; use the {@code send}
+     *         methods to learn the fate of each message.
+     */
+    boolean queueText(ByteBuffer utf8);
+
+    /** Queues a binary message with no future; see {@link #queueText(ByteBuffer)}. */
+    boolean queueBinary(ByteBuffer data);
+
     /** Sends a binary message; the array is copied. */
     default CompletableFuture<Void> sendBinary(byte[] data) {
         return sendBinary(ByteBuffer.wrap(data.clone()));

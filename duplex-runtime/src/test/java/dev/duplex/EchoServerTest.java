@@ -175,6 +175,40 @@ class EchoServerTest {
     }
 
     @Test
+    void queuedSendsNeedNoFutureAndRefuseWhatCannotBeSent() throws Exception {
+        server.stop(Duration.ofSeconds(1));
+        BlockingQueue<Object> results = new LinkedBlockingQueue<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1).maxMessageSize(1 << 20)
+                .route("/queue", new WebSocketHandler() {
+                    @Override
+                    public void onTextBytes(WebSocket ws, ByteBuffer utf8) {
+                        results.add(ws.queueBinary(ByteBuffer.wrap(new byte[] {1, 2, 3})));
+                        results.add(ws.queueText(ByteBuffer.wrap(new byte[] {(byte) 0xC0, (byte) 0xAF}))); // not UTF-8
+                        results.add(ws.queueText(utf8));
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason, boolean byPeer) {
+                        results.add(ws.queueText(ByteBuffer.wrap("late".getBytes(StandardCharsets.UTF_8))));
+                    }
+                }).build().start();
+        Inbox inbox = new Inbox();
+        WebSocket ws = client.open(uri("/queue"), inbox, ClientOptions.builder().compression(false).build())
+                .get(10, TimeUnit.SECONDS);
+        // From a thread that is not the client's loop: handed over, then written in order.
+        assertThat(ws.queueText(ByteBuffer.wrap("h\u00e9llo".getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat((byte[]) inbox.next()).containsExactly(1, 2, 3);
+        assertThat(inbox.next()).isEqualTo("h\u00e9llo");
+        assertThat(results.poll(5, TimeUnit.SECONDS)).as("binary queued").isEqualTo(true);
+        assertThat(results.poll(5, TimeUnit.SECONDS)).as("invalid UTF-8 refused").isEqualTo(false);
+        assertThat(results.poll(5, TimeUnit.SECONDS)).as("text queued").isEqualTo(true);
+        assertThat(ws.isOpen()).as("a refused queue call does not close").isTrue();
+        ws.close(1000, "bye").get(5, TimeUnit.SECONDS);
+        assertThat(results.poll(5, TimeUnit.SECONDS)).as("queued after close").isEqualTo(false);
+        assertThat(ws.queueText(ByteBuffer.wrap("x".getBytes(StandardCharsets.UTF_8)))).isFalse();
+    }
+
+    @Test
     void manyMessagesArriveInOrder() throws Exception {
         Inbox inbox = new Inbox();
         WebSocket ws = client.open(uri("/echo"), inbox, ClientOptions.defaults()).get(10, TimeUnit.SECONDS);

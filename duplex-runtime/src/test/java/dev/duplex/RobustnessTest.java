@@ -112,6 +112,46 @@ class RobustnessTest {
     }
 
     @Test
+    void queuedSendsToAReaderThatNeverReadsAreRefusedAtTheLimitAndTheConnectionClosesWith1008() throws Exception {
+        AtomicReference<WebSocket> serverSide = new AtomicReference<>();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        server = base().outboundBuffer(64 << 10, 256 << 10, 1 << 20)
+                .route("/flood", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        serverSide.set(ws);
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason, boolean byPeer) {
+                        closed.complete(code + " " + reason);
+                    }
+                }).build().start();
+        try (RawClient c = new RawClient(server.port())) {
+            c.socket.setReceiveBufferSize(16 << 10);
+            assertThat(c.upgrade("/flood")).startsWith("HTTP/1.1 101");
+            while (serverSide.get() == null) {
+                Thread.sleep(5);
+            }
+            WebSocket ws = serverSide.get();
+            ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+            int accepted = 0;
+            long maxBuffered = 0;
+            boolean refused = false;
+            for (int i = 0; i < 4096 && !refused; i++) {
+                refused = !ws.queueBinary(chunk.duplicate());
+                accepted += refused ? 0 : 1;
+                maxBuffered = Math.max(maxBuffered, ws.bufferedAmount());
+            }
+            assertThat(refused).as("a queue call refused at the limit").isTrue();
+            assertThat(accepted).isGreaterThan(0);
+            assertThat(closed.get(20, TimeUnit.SECONDS)).startsWith("1008");
+            assertThat(maxBuffered).as("bytes queued in the server").isLessThanOrEqualTo((1 << 20) + (64 << 10));
+            assertThat(ws.queueBinary(chunk.duplicate())).as("queued after close").isFalse();
+        }
+    }
+
+    @Test
     void writabilityFollowsTheWatermarks() throws Exception {
         AtomicReference<WebSocket> serverSide = new AtomicReference<>();
         CountDownLatch writable = new CountDownLatch(1);

@@ -314,19 +314,22 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         return false;
     }
 
-    private void sendOnLoop(boolean text, String s, ByteBuffer data, CompletableFuture<Void> f, long counted) {
+    /** Queues a message on the loop; {@code f} may be null (a queue call: nobody waits). */
+    private boolean sendOnLoop(boolean text, String s, ByteBuffer data, CompletableFuture<Void> f, long counted) {
         if (counted != 0) {
             NOT_YET_QUEUED.getAndAdd(this, -counted);
         }
         if (core.state() != Connection.State.OPEN) {
-            f.completeExceptionally(new IllegalStateException("cannot send: the connection is "
-                    + (core.state() == Connection.State.CLOSE_SENT ? "closing" : "closed")));
-            return;
+            if (f != null) {
+                f.completeExceptionally(new IllegalStateException("cannot send: the connection is "
+                        + (core.state() == Connection.State.CLOSE_SENT ? "closing" : "closed")));
+            }
+            return false;
         }
         long size = s != null ? s.length() : data.remaining();
         if (endpoint.pending() + size > settings.maxBuffered()) {
             slowConsumer(f, size);
-            return;
+            return false;
         }
         try {
             if (s != null) {
@@ -339,16 +342,43 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
                 core.sendBinary(data);
             }
         } catch (RuntimeException e) {
-            f.completeExceptionally(e);
-            return;
+            if (f != null) {
+                f.completeExceptionally(e);
+            }
+            return false;
         }
         afterSend(f);
+        return true;
+    }
+
+    @Override
+    public boolean queueText(ByteBuffer utf8) {
+        return queue(true, utf8);
+    }
+
+    @Override
+    public boolean queueBinary(ByteBuffer data) {
+        return queue(false, data);
+    }
+
+    private boolean queue(boolean text, ByteBuffer data) {
+        if (endpoint.loop().inLoop()) {
+            return sendOnLoop(text, null, data, null, 0);
+        }
+        long n = data.remaining();
+        if (!open || !admit(n, null)) {
+            return false;
+        }
+        endpoint.loop().execute(() -> sendOnLoop(text, null, data, null, n));
+        return true;
     }
 
     private void slowConsumer(CompletableFuture<Void> f, long size) {
         String why = "the peer reads too slowly: " + endpoint.pending() + " bytes are queued and " + size
                 + " more would pass the limit of " + settings.maxBuffered();
-        f.completeExceptionally(new IllegalStateException(why));
+        if (f != null) {
+            f.completeExceptionally(new IllegalStateException(why));
+        }
         if (settings.closeSlowConsumers()) {
             // A close frame would wait behind everything the peer is not reading: cut the
             // connection now, and fail what is queued rather than hold it.
@@ -360,7 +390,9 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     }
 
     private void afterSend(CompletableFuture<Void> f) {
-        endpoint.outbound().completeWhenWritten(f);
+        if (f != null) {
+            endpoint.outbound().completeWhenWritten(f);
+        }
         long pending = endpoint.pending();
         queued = pending;
         if (pending >= settings.highWatermark()) {
