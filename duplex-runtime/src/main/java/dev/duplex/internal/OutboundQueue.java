@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 public final class OutboundQueue {
     /** How many buffers one gathering write passes (well under any IOV_MAX). */
     private static final int MAX_WRITE_BUFFERS = 64;
+    /** Most of a heap buffer one write passes (the JDK copies each into a direct buffer first). */
+    private static final int HEAP_SLICE = 256 * 1024;
 
     private final BufferPool pool;
     private final int copyThreshold;
@@ -135,7 +137,29 @@ public final class OutboundQueue {
     public boolean flush(Transport transport) throws IOException {
         while (head < tail) {
             int count = Math.min(tail - head, MAX_WRITE_BUFFERS);
-            long n = transport.write(buffers, head, count);
+            // The JDK copies a heap buffer whole into a temporary direct buffer before each
+            // write, and the kernel then copies that again; megabytes at once leave the cache in
+            // between. Slices keep the second copy reading what the first just wrote.
+            int clipped = -1;
+            int limit = 0;
+            for (int i = head; i < head + count; i++) {
+                ByteBuffer b = buffers[i];
+                if (!b.isDirect() && b.remaining() > HEAP_SLICE) {
+                    clipped = i;
+                    limit = b.limit();
+                    b.limit(b.position() + HEAP_SLICE);
+                    count = i - head + 1;
+                    break;
+                }
+            }
+            long n;
+            try {
+                n = transport.write(buffers, head, count);
+            } finally {
+                if (clipped >= 0) {
+                    buffers[clipped].limit(limit);
+                }
+            }
             written += n;
             releaseWritten();
             completeWritten();
