@@ -52,6 +52,8 @@ final class Bench {
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         String serverPid;
         boolean progress;
+        /** wss:// trust (null: the JDK's trust store). */
+        TlsClient tls;
     }
 
     private final Settings s;
@@ -76,7 +78,7 @@ final class Bench {
     // ------------------------------------------------------------------------------ echo, large
 
     private Result echo(String name, int connections, int window, Payload p) throws InterruptedException, IOException {
-        Result r = new Result(name, s.url.toString());
+        Result r = result(name, s.url);
         r.param("connections", connections).param("window", window).param("size", p.size)
                 .param("type", p.text ? "text" : "binary");
         Meter m = new Meter(s.threads);
@@ -126,7 +128,7 @@ final class Bench {
 
     private Result latency() throws InterruptedException, IOException {
         Payload p = new Payload(s.text, s.size);
-        Result r = new Result("latency", s.url.toString());
+        Result r = result("latency", s.url);
         r.param("connections", s.connections).param("rate", s.rate).param("size", p.size)
                 .param("type", p.text ? "text" : "binary");
         Meter m = new Meter(s.threads);
@@ -192,7 +194,7 @@ final class Bench {
      * one-time costs (JIT, classes, buffer pools, malloc arenas), which are reported apart.
      */
     private Result idle() throws InterruptedException, IOException {
-        Result r = new Result("idle", s.url.toString());
+        Result r = result("idle", s.url);
         int n = s.idleConnections;
         r.param("connections", n).param("connect_concurrency", s.connectConcurrency);
         Meter m = new Meter(s.threads);
@@ -348,7 +350,7 @@ final class Bench {
     private Result broadcast() throws InterruptedException, IOException {
         Payload p = new Payload(s.text, Math.max(s.broadcastSize, s.text ? 16 : 8));
         URI url = s.broadcastUrl;
-        Result r = new Result("broadcast", url.toString());
+        Result r = result("broadcast", url);
         r.param("subscribers", s.subscribers).param("size", p.size).param("type", p.text ? "text" : "binary")
                 .param(s.publishRate > 0 ? "publish_rate" : "publish_window", s.publishRate > 0 ? s.publishRate : s.publishWindow);
         Meter m = new Meter(s.threads);
@@ -779,14 +781,38 @@ final class Bench {
         r.add("seconds", "measured for", m.seconds, "s");
     }
 
-    static Target target(URI url, String extraQuery) {
+    /** A scenario's result, its first parameters saying how it connects: ws or wss, and whom wss trusts. */
+    private Result result(String scenario, URI url) {
+        Result r = new Result(scenario, url.toString());
+        boolean wss = isWss(url);
+        r.param("scheme", wss ? "wss" : "ws");
+        if (wss) {
+            r.param("tls_trust", tls().trust);
+        }
+        return r;
+    }
+
+    static boolean isWss(URI url) {
+        return "wss".equalsIgnoreCase(url.getScheme());
+    }
+
+    private TlsClient tls() {
+        if (s.tls == null) {
+            s.tls = TlsClient.system();
+        }
+        return s.tls;
+    }
+
+    private Target target(URI url, String extraQuery) {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         String q = url.getRawQuery();
         if (extraQuery != null) {
             q = q == null ? extraQuery : q + "&" + extraQuery;
         }
-        int port = url.getPort() != -1 ? url.getPort() : 80;
-        return new Target(url.getHost().replaceAll("^\\[|\\]$", ""), port, q == null ? path : path + "?" + q);
+        boolean wss = isWss(url);
+        int port = url.getPort() != -1 ? url.getPort() : wss ? 443 : 80;
+        return new Target(url.getHost().replaceAll("^\\[|\\]$", ""), port, q == null ? path : path + "?" + q,
+                wss ? tls() : null);
     }
 
     // ------------------------------------------------------------------------------ progress

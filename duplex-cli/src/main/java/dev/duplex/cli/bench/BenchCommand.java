@@ -46,10 +46,16 @@ import picocli.CommandLine.Spec;
             "             deliveries/s and delivery latency",
             "  all        every one of them, in that order",
             "",
-            "URL is the server's echo route (ws://host:port/echo). A URL without a path gets",
-            "/echo, and /broadcast for broadcast (or --broadcast-url). The server must echo",
-            "text as text and binary as binary; a broadcast server sends every message a",
-            "publisher (?role=pub) sends to every other connection.",
+            "URL is the server's echo route (ws://host:port/echo, or wss:// for TLS). A URL",
+            "without a path gets /echo, and /broadcast for broadcast (or --broadcast-url).",
+            "The server must echo text as text and binary as binary; a broadcast server",
+            "sends every message a publisher (?role=pub) sends to every other connection.",
+            "",
+            "wss:// runs every scenario over TLS 1.3 or 1.2 (one handshake per connection,",
+            "not measured by echo, latency, large and broadcast; part of idle's connect",
+            "rate). The server's certificate must be trusted by the JDK's trust store and",
+            "name the URL's host; for a self-signed server pass --trust-cert FILE, or",
+            "--insecure to check nothing.",
             "",
             "With --server-pid, the server's CPU seconds are read from /proc/PID/stat around",
             "each measurement and figures per server CPU-second are shown. The generator's",
@@ -63,6 +69,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  duplex bench echo ws://127.0.0.1:8080/echo",
+            "  duplex bench echo --trust-cert cert.pem wss://localhost:8443/echo",
             "  duplex bench latency --rate 50000 -c 100 ws://127.0.0.1:8080/echo",
             "  duplex bench all --duration 10s --server-pid $(pgrep -f 'duplex serve') ws://127.0.0.1:8080",
             "  duplex bench idle -n 20000 --server-pid 1234 ws://127.0.0.1:8080/echo",
@@ -78,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "echo, latency, large, idle, broadcast, all, or several joined by commas.")
     String scenarios;
 
-    @Parameters(index = "1", paramLabel = "URL", description = "ws:// URL of the server's echo route.")
+    @Parameters(index = "1", paramLabel = "URL", description = "ws:// or wss:// URL of the server's echo route.")
     String url;
 
     @Option(names = {"-c", "--connections"}, paramLabel = "C", defaultValue = "64",
@@ -150,6 +157,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "broadcast: the route (default: URL's host and port with /broadcast).")
     String broadcastUrl;
 
+    @Option(names = "--trust-cert", paramLabel = "FILE",
+            description = "wss://: trust the PEM certificate(s) in FILE (a self-signed server's, or a private "
+                    + "CA's) instead of the JDK's trust store; the certificate must still name the host.")
+    Path trustCert;
+
+    @Option(names = "--insecure",
+            description = "wss://: trust any certificate for any host (self-signed test servers only).")
+    boolean insecure;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N",
             description = "Generator threads (selector loops) (default: the cores, at most 2).")
     Integer threads;
@@ -196,6 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean noPath = base.getRawPath() == null || base.getRawPath().isEmpty() || base.getRawPath().equals("/");
         s.url = noPath ? base.resolve("/echo") : base;
         s.broadcastUrl = broadcastUrl != null ? parse(broadcastUrl, "--broadcast-url") : base.resolve("/broadcast");
+        s.tls = tls(Bench.isWss(s.url) || Bench.isWss(s.broadcastUrl));
         positive(connections, "--connections");
         positive(window, "--window");
         positive(rate, "--rate");
@@ -285,7 +302,8 @@ public final class BenchCommand implements Callable<Integer> {
         a.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
         a.put("cores", Runtime.getRuntime().availableProcessors());
         a.put("generator_threads", s.threads);
-        a.put("generator_client", "raw NIO (dev.duplex.cli.bench.RawClient), no compression");
+        a.put("generator_client", "raw NIO (dev.duplex.cli.bench.RawClient), no compression"
+                + (Bench.isWss(s.url) || Bench.isWss(s.broadcastUrl) ? ", TLS via SSLEngine" : ""));
         if (s.serverPid != null) {
             a.put("server_pid", s.serverPid);
         }
@@ -300,14 +318,41 @@ public final class BenchCommand implements Callable<Integer> {
             throw usage(what + " '" + u + "' is not valid: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("wss")) {
-            throw usage(what + " '" + u + "': wss:// is not supported by the load generator yet; "
-                    + "benchmark the server over ws://");
-        }
-        if (!scheme.equals("ws") || uri.getHost() == null) {
-            throw usage(what + " '" + u + "' is not a ws:// URL; write it like ws://127.0.0.1:8080/echo");
+        if (!(scheme.equals("ws") || scheme.equals("wss")) || uri.getHost() == null) {
+            throw usage(what + " '" + u + "' is not a ws:// or wss:// URL; write it like ws://127.0.0.1:8080/echo"
+                    + " or wss://localhost:8443/echo");
         }
         return uri;
+    }
+
+    /** The trust for wss:// from --trust-cert and --insecure (null: the JDK's trust store, made when used). */
+    private TlsClient tls(boolean wss) {
+        if (trustCert != null && insecure) {
+            throw usage("--trust-cert and --insecure do not go together: --insecure trusts any certificate");
+        }
+        if (!wss) {
+            if (trustCert != null || insecure) {
+                throw usage((insecure ? "--insecure" : "--trust-cert") + " is for wss:// URLs; " + url
+                        + " does not use TLS");
+            }
+            return null;
+        }
+        if (insecure) {
+            env.err().println("duplex: warning: --insecure: the server's certificate and hostname are not checked;"
+                    + " use it with test servers only");
+            return TlsClient.insecure();
+        }
+        if (trustCert != null) {
+            if (!Files.isRegularFile(trustCert)) {
+                throw usage("--trust-cert " + trustCert + ": no such file");
+            }
+            try {
+                return TlsClient.trusting(trustCert);
+            } catch (IOException | RuntimeException e) {
+                throw usage("--trust-cert " + trustCert + ": " + e.getMessage());
+            }
+        }
+        return null;
     }
 
     private void positive(int v, String name) {

@@ -16,13 +16,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
 
 /**
- * The load generator's WebSocket client for ws:// URLs: a few selector threads, no per-message
+ * The load generator's WebSocket client for ws:// and wss:// URLs: a few selector threads, no per-message
  * allocation, frames pre-masked once per scenario ({@link Payload}), received messages parsed as a
  * stream whose payload is skipped except its first bytes (the send stamp). It opens connections
  * from chosen source addresses (many 127.0.0.x for 10,000s of connections) and never allocates a
  * buffer for an idle connection.
+ *
+ * <p>wss://: each connection has a client-mode {@link SSLEngine} driven from its loop without
+ * blocking (delegated tasks run inline). Reads decrypt into the loop's buffer; a connection holds an
+ * encrypted buffer only while it has a partial record read or records not yet written.
  *
  * <p>Threads: each connection belongs to one loop, which reads it. Whoever opens a connection says
  * who sends on it ({@link Senders}): only the loop (echo: reply on receipt), so that sends and
@@ -105,9 +113,20 @@ final class RawClient implements AutoCloseable {
     static final class Target {
         final InetSocketAddress address;
         final byte[] request;
+        /** For wss://, else null. */
+        final TlsClient tls;
+        final String host;
+        final int port;
 
         Target(String host, int port, String pathAndQuery) {
+            this(host, port, pathAndQuery, null);
+        }
+
+        Target(String host, int port, String pathAndQuery, TlsClient tls) {
             this.address = new InetSocketAddress(host, port);
+            this.tls = tls;
+            this.host = host;
+            this.port = port;
             String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
             byte[] key = new byte[16];
             ThreadLocalRandom.current().nextBytes(key);
@@ -211,6 +230,11 @@ final class RawClient implements AutoCloseable {
         final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
         final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+        /** wss://: encrypted bytes waiting to be written, or a partial record read (one per connection while needed). */
+        static final int NET = 80 << 10;
+        final ArrayDeque<ByteBuffer> netPool = new ArrayDeque<>();
+        /** wss://: what one read decrypts to (the loop's, made on first use). */
+        private ByteBuffer plain;
         volatile boolean running = true;
 
         Loop(int index) throws IOException {
@@ -242,6 +266,25 @@ final class RawClient implements AutoCloseable {
             }
         }
 
+        synchronized ByteBuffer borrowNet() {
+            ByteBuffer b = netPool.poll();
+            return b != null ? b : ByteBuffer.allocateDirect(NET);
+        }
+
+        synchronized void giveBackNet(ByteBuffer b) {
+            b.clear();
+            if (b.capacity() == NET && netPool.size() < 256) {
+                netPool.add(b);
+            }
+        }
+
+        ByteBuffer plain() {
+            if (plain == null) {
+                plain = ByteBuffer.allocateDirect(READ_BUFFER);
+            }
+            return plain;
+        }
+
         private void ready(SelectionKey k) {
             Conn c = (Conn) k.attachment();
             try {
@@ -258,6 +301,8 @@ final class RawClient implements AutoCloseable {
                         c.onReadable(readBuffer);
                     }
                 }
+            } catch (SSLException e) {
+                c.fail(c.tlsFailure(e));
             } catch (IOException | RuntimeException e) {
                 c.fail(e.getMessage() == null ? e.toString() : e.getMessage());
             }
@@ -334,6 +379,13 @@ final class RawClient implements AutoCloseable {
         private int controlLen;
         private long readAt; // when the read being parsed returned
 
+        // wss:// only (engine null for ws://)
+        private SSLEngine engine;
+        private boolean tlsReady; // the TLS handshake is over
+        private int plainRoom;    // room an unwrap needs
+        private ByteBuffer netOut; // encrypted, not yet written (write mode); guarded like pending
+        private ByteBuffer netIn;  // a partial record from the last read (loop thread only)
+
         Conn(Loop loop, Target target, Listener listener, Senders senders) {
             this.loop = loop;
             this.target = target;
@@ -366,6 +418,8 @@ final class RawClient implements AutoCloseable {
                 } else {
                     key.interestOps(SelectionKey.OP_CONNECT);
                 }
+            } catch (SSLException e) {
+                fail(tlsFailure(e));
             } catch (IOException | RuntimeException e) {
                 fail("connect: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             }
@@ -373,6 +427,14 @@ final class RawClient implements AutoCloseable {
 
         void finishConnect() throws IOException {
             if (!ch.finishConnect()) {
+                return;
+            }
+            if (target.tls != null) {
+                key.interestOps(SelectionKey.OP_READ);
+                engine = target.tls.engine(target.host, target.port);
+                plainRoom = engine.getSession().getApplicationBufferSize();
+                engine.beginHandshake();
+                driveHandshake();
                 return;
             }
             ByteBuffer req = ByteBuffer.wrap(target.request);
@@ -480,7 +542,11 @@ final class RawClient implements AutoCloseable {
                 return;
             }
             try {
-                writeOut();
+                if (engine != null) {
+                    writeTls();
+                } else {
+                    writeOut();
+                }
             } catch (IOException e) {
                 failLater(e.getMessage());
             }
@@ -489,9 +555,27 @@ final class RawClient implements AutoCloseable {
         void onWritable() throws IOException {
             synchronized (this) {
                 waitingWritable = false;
-                writeOut();
+                if (engine != null) {
+                    writeTls();
+                } else {
+                    writeOut();
+                }
                 if (!waitingWritable && key.isValid()) {
                     key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+            if (engine != null && !tlsReady && !closed) {
+                driveHandshake(); // a handshake write had waited for room
+                ByteBuffer spill = netIn;
+                if (spill != null && !tlsReady && !closed) {
+                    netIn = null;
+                    spill.flip();
+                    decrypt(spill);
+                    if (closed || !spill.hasRemaining()) {
+                        loop.giveBackNet(spill);
+                    } else {
+                        netIn = spill.compact();
+                    }
                 }
             }
         }
@@ -534,6 +618,7 @@ final class RawClient implements AutoCloseable {
         /** Queued bytes not yet written (for senders that bound their backlog). */
         synchronized long queued() {
             long n = agg != null ? agg.position() : 0;
+            n += netOut != null ? netOut.position() : 0;
             for (ByteBuffer b : pending) {
                 n += b.remaining();
             }
@@ -603,6 +688,14 @@ final class RawClient implements AutoCloseable {
                     loop.giveBack(agg);
                     agg = null;
                 }
+                if (netOut != null) {
+                    loop.giveBackNet(netOut);
+                    netOut = null;
+                }
+            }
+            if (netIn != null) {
+                loop.giveBackNet(netIn);
+                netIn = null;
             }
             try {
                 if (ch != null) {
@@ -614,15 +707,248 @@ final class RawClient implements AutoCloseable {
             listener.onClose(this, why);
         }
 
+        // ------------------------------------------------------------------ TLS (wss://)
+
+        /** A TLS failure in words a user can act on (what failed in the handshake and the fix). */
+        String tlsFailure(SSLException e) {
+            if (tlsReady) {
+                return "TLS: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            return TlsClient.explain(e, target.host);
+        }
+
+        /** Runs the handshake as far as it goes without blocking; when it is over, sends the upgrade request. */
+        private void driveHandshake() throws IOException {
+            while (!tlsReady && !closed) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_TASK -> runTasks();
+                    case NEED_WRAP -> {
+                        synchronized (this) {
+                            if (!waitingWritable) {
+                                writeTls();
+                            }
+                        }
+                        if (waitingWritable || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                            return; // onWritable goes on
+                        }
+                    }
+                    case NOT_HANDSHAKING, FINISHED -> {
+                        tlsReady = true;
+                        httpHead = new byte[512];
+                        synchronized (this) {
+                            pending.add(ByteBuffer.wrap(target.request).asReadOnlyBuffer());
+                        }
+                        flush();
+                    }
+                    default -> {
+                        return; // NEED_UNWRAP: the server's turn
+                    }
+                }
+            }
+        }
+
+        private void runTasks() {
+            Runnable t;
+            while ((t = engine.getDelegatedTask()) != null) {
+                t.run();
+            }
+        }
+
+        /** Encrypts what is queued and writes it, as much as the socket takes; under the lock or confined. */
+        private void writeTls() throws IOException {
+            seal();
+            while (true) {
+                if (netOut != null && netOut.position() > 0) {
+                    netOut.flip();
+                    ch.write(netOut);
+                    boolean left = netOut.hasRemaining();
+                    netOut.compact();
+                    if (left) {
+                        waitingWritable = true;
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        loop.selector.wakeup();
+                        return;
+                    }
+                }
+                if (pending.isEmpty() && engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+                    break;
+                }
+                if (netOut == null) {
+                    netOut = loop.borrowNet();
+                }
+                if (!wrapSome()) {
+                    break;
+                }
+            }
+            if (netOut != null && netOut.position() == 0) {
+                loop.giveBackNet(netOut); // nothing waits: an idle connection holds no buffer
+                netOut = null;
+            }
+        }
+
+        /** Wraps queued frames (or handshake messages) into {@link #netOut} until it is full; false if none was made. */
+        private boolean wrapSome() throws IOException {
+            boolean made = false;
+            while (!pending.isEmpty() || engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                int n = 0;
+                for (ByteBuffer b : pending) {
+                    if (n == gather.length) {
+                        break;
+                    }
+                    gather[n++] = b;
+                }
+                SSLEngineResult res;
+                try {
+                    res = engine.wrap(gather, 0, n, netOut);
+                } finally {
+                    for (int j = 0; j < n; j++) {
+                        gather[j] = null;
+                    }
+                }
+                while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
+                    ByteBuffer done = pending.poll();
+                    if (!done.isReadOnly()) {
+                        loop.giveBack(done);
+                    }
+                }
+                switch (res.getStatus()) {
+                    case BUFFER_OVERFLOW -> {
+                        if (netOut.position() == 0) {
+                            throw new IOException("a TLS record does not fit " + netOut.capacity() + " bytes");
+                        }
+                        return true; // write, then wrap on
+                    }
+                    case CLOSED -> throw new IOException("the TLS session is closed");
+                    default -> {
+                    }
+                }
+                if (res.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                }
+                if (res.bytesProduced() == 0 && res.bytesConsumed() == 0) {
+                    break; // nothing to wrap now (the engine waits for the server)
+                }
+                made = true;
+            }
+            return made;
+        }
+
+        private void onReadableTls(ByteBuffer buf) throws IOException {
+            for (int rounds = 0; rounds < 4; rounds++) {
+                buf.clear();
+                if (netIn != null) { // the start of a record from the last read
+                    netIn.flip();
+                    buf.put(netIn);
+                    loop.giveBackNet(netIn);
+                    netIn = null;
+                }
+                int room = buf.remaining();
+                int n = ch.read(buf);
+                readAt = System.nanoTime();
+                if (n < 0) {
+                    shut(open ? "closed by the server" : tlsReady ? "closed by the server during the handshake"
+                            : "closed by the server during the TLS handshake (does it speak TLS? does it want a"
+                            + " client certificate?)");
+                    return;
+                }
+                buf.flip();
+                decrypt(buf);
+                if (closed) {
+                    return;
+                }
+                if (buf.hasRemaining()) {
+                    netIn = buf.remaining() <= Loop.NET ? loop.borrowNet() : ByteBuffer.allocateDirect(buf.remaining());
+                    netIn.put(buf);
+                }
+                if (n < room) {
+                    break;
+                }
+            }
+            listener.afterRead(this);
+            flush(); // replies made while parsing go out in one write
+        }
+
+        /** Decrypts whole records of {@code src} and parses them; a partial record stays in {@code src}. */
+        private void decrypt(ByteBuffer src) throws IOException {
+            ByteBuffer plain = loop.plain();
+            plain.clear();
+            boolean wrap = false;
+            while (src.hasRemaining() && !closed) {
+                if (plain.remaining() < plainRoom) {
+                    deliver(plain);
+                }
+                boolean wasReady = tlsReady;
+                SSLEngineResult res = engine.unwrap(src, plain);
+                SSLEngineResult.Status st = res.getStatus();
+                if (st == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    break; // a partial record: the rest comes with the next read
+                }
+                if (st == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    plainRoom = Math.max(plainRoom, engine.getSession().getApplicationBufferSize());
+                    if (plain.position() == 0 && plain.capacity() < plainRoom) {
+                        throw new IOException("a TLS record does not fit " + plain.capacity() + " bytes");
+                    }
+                    deliver(plain);
+                    continue;
+                }
+                if (st == SSLEngineResult.Status.CLOSED) {
+                    deliver(plain);
+                    shut(open ? "closed by the server (TLS close_notify)" : "closed by the server during the handshake");
+                    return;
+                }
+                HandshakeStatus hs = res.getHandshakeStatus();
+                if (!tlsReady) {
+                    driveHandshake();
+                    if (!tlsReady && engine.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) {
+                        break; // a handshake write waits for room; the rest waits in netIn
+                    }
+                } else if (hs == HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                } else if (hs == HandshakeStatus.NEED_WRAP) {
+                    wrap = true; // a post-handshake message to answer
+                }
+                if (wasReady && res.bytesConsumed() == 0 && res.bytesProduced() == 0) {
+                    break; // no progress (in a handshake, driveHandshake made some)
+                }
+            }
+            deliver(plain);
+            if (!tlsReady && !closed) {
+                driveHandshake();
+            }
+            if (wrap && !closed) {
+                flush();
+            }
+        }
+
+        /** Parses what {@link #decrypt} put in {@code plain} (write mode) and empties it. */
+        private void deliver(ByteBuffer plain) throws IOException {
+            if (plain.position() == 0) {
+                return;
+            }
+            plain.flip();
+            if (httpHead != null) {
+                onHandshakeBytes(plain);
+            }
+            if (open && !closed) {
+                parse(plain);
+            }
+            plain.clear();
+        }
+
         // ------------------------------------------------------------------ inbound
 
         void onReadable(ByteBuffer buf) throws IOException {
+            if (engine != null) {
+                onReadableTls(buf);
+                return;
+            }
             for (int rounds = 0; rounds < 4; rounds++) {
                 buf.clear();
                 int n = ch.read(buf);
                 readAt = System.nanoTime();
                 if (n < 0) {
-                    shut(open ? "closed by the server" : "closed by the server during the handshake");
+                    shut(open ? "closed by the server"
+                            : "closed by the server during the handshake (if it serves TLS, use wss://)");
                     return;
                 }
                 if (n == 0) {

@@ -1,0 +1,173 @@
+package dev.duplex.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.duplex.Tls;
+import dev.duplex.WebSocket;
+import dev.duplex.WebSocketHandler;
+import dev.duplex.WebSocketServer;
+import dev.duplex.cli.Main;
+import dev.duplex.cli.bench.BenchCommandTest.Run;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scenarios over wss://: a Duplex server with a self-signed certificate for 127.0.0.1. */
+@Timeout(120)
+class WssBenchTest {
+    @TempDir
+    static Path dir;
+    static Path cert;
+    static WebSocketServer server;
+    static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path key = selfSigned(dir);
+        cert = dir.resolve("cert.pem");
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .tls(Tls.serverFromPem(cert, key))
+                .route("/echo", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        ws.sendText(text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocket ws, ByteBuffer data) {
+                        ByteBuffer c = ByteBuffer.allocate(data.remaining());
+                        c.put(data.duplicate()).flip();
+                        ws.sendBinary(c);
+                    }
+                })
+                .route("/broadcast", new BroadcastHandler())
+                .build().start();
+        url = "wss://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Bench.Settings settings() throws Exception {
+        Bench.Settings s = new Bench.Settings();
+        s.url = URI.create(url + "/echo");
+        s.broadcastUrl = URI.create(url + "/broadcast");
+        s.tls = TlsClient.trusting(cert);
+        s.durationSeconds = 1;
+        s.warmupSeconds = 0.2;
+        s.connections = 4;
+        return s;
+    }
+
+    @Test
+    void echoOverWssTrustingTheServersCertificate() throws Exception {
+        Result r = new Bench(settings(), null).run("echo");
+        assertThat(r.error).isNull();
+        assertThat(r.notes).noneMatch(n -> n.contains("closed"));
+        assertThat(r.get("round_trips_per_s")).isGreaterThan(0);
+        assertThat(r.histograms.get("rtt").getTotalCount()).isGreaterThan(0);
+        assertThat(r.get("rtt_p99_ms")).isGreaterThan(0);
+        assertThat(r.parameters).containsEntry("scheme", "wss").containsEntry("tls_trust", cert.toString());
+    }
+
+    @Test
+    void largeMessagesOverWss() throws Exception {
+        Bench.Settings s = settings();
+        s.largeSize = 256 << 10; // records split and joined across reads
+        s.largeConnections = 2;
+        Result r = new Bench(s, null).run("large");
+        assertThat(r.error).isNull();
+        assertThat(r.get("messages_per_s")).isGreaterThan(0);
+    }
+
+    @Test
+    void idleAndBroadcastOverWss() throws Exception {
+        Bench.Settings s = settings();
+        s.idleConnections = 200;
+        s.subscribers = 20;
+        s.durationSeconds = 0.5;
+        Result idle = new Bench(s, null).run("idle");
+        assertThat(idle.error).isNull();
+        assertThat(idle.get("connections_open")).isEqualTo(200);
+        Result broadcast = new Bench(s, null).run("broadcast");
+        assertThat(broadcast.error).isNull();
+        assertThat(broadcast.get("deliveries_per_s")).isGreaterThan(0);
+    }
+
+    @Test
+    void theCommandLineTakesTrustCert() {
+        Run r = BenchCommandTest.bench("echo,latency", url, "--trust-cert", cert.toString(), "--duration", "500ms",
+                "--warmup", "0", "-c", "2", "-r", "1000", "--json");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("\"scheme\":\"wss\"", "\"round_trips_per_s\"").doesNotContain("\"error\":\"");
+    }
+
+    @Test
+    void anUntrustedCertificateFailsNamingTheFix() {
+        Run r = BenchCommandTest.bench("echo", url, "--duration", "500ms", "--warmup", "0", "-c", "2");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED", "not trusted", "--trust-cert", "--insecure");
+    }
+
+    @Test
+    void insecureTrustsAnyCertificateWithAWarning() {
+        Run r = BenchCommandTest.bench("echo", url, "--insecure", "--duration", "500ms", "--warmup", "0", "-c", "2");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.err()).contains("warning: --insecure");
+        assertThat(r.out()).contains("round trips");
+    }
+
+    @Test
+    void trustOptionsAreUsageErrorsWhereTheyCannotApply() {
+        assertThat(BenchCommandTest.bench("echo", "ws://127.0.0.1:1", "--insecure").exit()).isEqualTo(Main.USAGE);
+        assertThat(BenchCommandTest.bench("echo", url, "--insecure", "--trust-cert", cert.toString()).exit())
+                .isEqualTo(Main.USAGE);
+        Run missing = BenchCommandTest.bench("echo", url, "--trust-cert", dir.resolve("nope.pem").toString());
+        assertThat(missing.exit()).isEqualTo(Main.USAGE);
+        assertThat(missing.err()).contains("no such file");
+    }
+
+    /** Writes cert.pem and key.pem (PKCS#8) for 127.0.0.1 and localhost into {@code dir}; returns the key. */
+    static Path selfSigned(Path dir) throws Exception {
+        Path p12 = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname",
+                "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Key key = store.getKey("server", "changeit".toCharArray());
+        Certificate c = store.getCertificate("server");
+        Path keyPem = dir.resolve("key.pem");
+        Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", c.getEncoded()));
+        Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
+        return keyPem;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+}
