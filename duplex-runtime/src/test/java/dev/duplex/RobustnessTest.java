@@ -66,15 +66,15 @@ class RobustnessTest {
         }
     }
 
-    @Test
-    void aReaderThatNeverReadsIsClosedWith1008AndServerMemoryStaysBounded() throws Exception {
-        AtomicReference<WebSocket> serverSide = new AtomicReference<>();
-        CompletableFuture<String> closed = new CompletableFuture<>();
+    private final AtomicReference<WebSocket> floodSide = new AtomicReference<>();
+
+    /** A server with a 1 MiB outbound limit whose /flood route reports how its connection closed; returns the port. */
+    private int startFloodServer(CompletableFuture<String> closed) {
         server = base().outboundBuffer(64 << 10, 256 << 10, 1 << 20)
                 .route("/flood", new WebSocketHandler() {
                     @Override
                     public void onOpen(WebSocket ws) {
-                        serverSide.set(ws);
+                        floodSide.set(ws);
                     }
 
                     @Override
@@ -82,13 +82,24 @@ class RobustnessTest {
                         closed.complete(code + " " + reason);
                     }
                 }).build().start();
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setReceiveBufferSize(16 << 10);
-            assertThat(c.upgrade("/flood")).startsWith("HTTP/1.1 101");
-            while (serverSide.get() == null) {
-                Thread.sleep(5);
-            }
-            WebSocket ws = serverSide.get();
+        return server.port();
+    }
+
+    /** Upgrades {@code c} to /flood with a small receive buffer it never reads; returns the server's side. */
+    private WebSocket upgradeSlowReader(RawClient c) throws Exception {
+        c.socket.setReceiveBufferSize(16 << 10);
+        assertThat(c.upgrade("/flood")).startsWith("HTTP/1.1 101");
+        while (floodSide.get() == null) {
+            Thread.sleep(5);
+        }
+        return floodSide.get();
+    }
+
+    @Test
+    void aReaderThatNeverReadsIsClosedWith1008AndServerMemoryStaysBounded() throws Exception {
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        try (RawClient c = new RawClient(startFloodServer(closed))) {
+            WebSocket ws = upgradeSlowReader(c);
             ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
             List<CompletableFuture<Void>> sends = new ArrayList<>();
             long maxBuffered = 0;
@@ -113,27 +124,9 @@ class RobustnessTest {
 
     @Test
     void queuedSendsToAReaderThatNeverReadsAreRefusedAtTheLimitAndTheConnectionClosesWith1008() throws Exception {
-        AtomicReference<WebSocket> serverSide = new AtomicReference<>();
         CompletableFuture<String> closed = new CompletableFuture<>();
-        server = base().outboundBuffer(64 << 10, 256 << 10, 1 << 20)
-                .route("/flood", new WebSocketHandler() {
-                    @Override
-                    public void onOpen(WebSocket ws) {
-                        serverSide.set(ws);
-                    }
-
-                    @Override
-                    public void onClose(WebSocket ws, int code, String reason, boolean byPeer) {
-                        closed.complete(code + " " + reason);
-                    }
-                }).build().start();
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setReceiveBufferSize(16 << 10);
-            assertThat(c.upgrade("/flood")).startsWith("HTTP/1.1 101");
-            while (serverSide.get() == null) {
-                Thread.sleep(5);
-            }
-            WebSocket ws = serverSide.get();
+        try (RawClient c = new RawClient(startFloodServer(closed))) {
+            WebSocket ws = upgradeSlowReader(c);
             ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
             int accepted = 0;
             long maxBuffered = 0;

@@ -11,13 +11,13 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /** A fresh self-signed certificate for 127.0.0.1 and localhost, made with the JDK's keytool. */
-final class TestCertificates {
+public final class TestCertificates {
     private TestCertificates() {
     }
 
-    record Pem(Path cert, Path key) {}
+    public record Pem(Path cert, Path key) {}
 
-    static Pem selfSigned(Path dir) throws Exception {
+    public static Pem selfSigned(Path dir) throws Exception {
         Path p12 = dir.resolve("server.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",

@@ -7,18 +7,11 @@ import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import dev.duplex.WebSocketServer;
 import dev.duplex.cli.Main;
+import dev.duplex.cli.TestCertificates;
 import dev.duplex.cli.bench.BenchCommandTest.Run;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,10 +29,10 @@ class WssBenchTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path key = selfSigned(dir);
-        cert = dir.resolve("cert.pem");
+        TestCertificates.Pem pem = TestCertificates.selfSigned(dir);
+        cert = pem.cert();
         server = WebSocketServer.builder().host("127.0.0.1").port(0)
-                .tls(Tls.serverFromPem(cert, key))
+                .tls(Tls.serverFromPem(cert, pem.key()))
                 .route("/echo", new WebSocketHandler() {
                     @Override
                     public void onText(WebSocket ws, String text) {
@@ -140,34 +133,5 @@ class WssBenchTest {
         Run missing = BenchCommandTest.bench("echo", url, "--trust-cert", dir.resolve("nope.pem").toString());
         assertThat(missing.exit()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("no such file");
-    }
-
-    /** Writes cert.pem and key.pem (PKCS#8) for 127.0.0.1 and localhost into {@code dir}; returns the key. */
-    static Path selfSigned(Path dir) throws Exception {
-        Path p12 = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname",
-                "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p12)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        Key key = store.getKey("server", "changeit".toCharArray());
-        Certificate c = store.getCertificate("server");
-        Path keyPem = dir.resolve("key.pem");
-        Files.writeString(dir.resolve("cert.pem"), pem("CERTIFICATE", c.getEncoded()));
-        Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
-        return keyPem;
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 }
