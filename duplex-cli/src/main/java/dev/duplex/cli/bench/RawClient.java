@@ -580,6 +580,16 @@ final class RawClient implements AutoCloseable {
             }
         }
 
+        /** Drops the fully written buffers at the head of the queue, returning borrowed ones. */
+        private void releaseWritten() {
+            while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
+                ByteBuffer done = pending.poll();
+                if (!done.isReadOnly()) {
+                    loop.giveBack(done);
+                }
+            }
+        }
+
         private void writeOut() throws IOException {
             seal();
             while (!pending.isEmpty()) {
@@ -600,12 +610,7 @@ final class RawClient implements AutoCloseable {
                         gather[j] = null;
                     }
                 }
-                while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
-                    ByteBuffer done = pending.poll();
-                    if (!done.isReadOnly()) {
-                        loop.giveBack(done);
-                    }
-                }
+                releaseWritten();
                 if (!pending.isEmpty() && written == 0 || !pending.isEmpty() && pending.peek().hasRemaining()) {
                     waitingWritable = true;
                     key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -805,12 +810,7 @@ final class RawClient implements AutoCloseable {
                         gather[j] = null;
                     }
                 }
-                while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
-                    ByteBuffer done = pending.poll();
-                    if (!done.isReadOnly()) {
-                        loop.giveBack(done);
-                    }
-                }
+                releaseWritten();
                 switch (res.getStatus()) {
                     case BUFFER_OVERFLOW -> {
                         if (netOut.position() == 0) {
