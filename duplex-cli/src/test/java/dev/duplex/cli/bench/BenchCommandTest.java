@@ -24,9 +24,9 @@ class BenchCommandTest {
     static WebSocketServer server;
     static String url;
 
-    @BeforeAll
-    static void start() {
-        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+    /** A server with the routes the bench scenarios use: /echo (a copying echo) and /broadcast. */
+    static WebSocketServer.Builder benchServer() {
+        return WebSocketServer.builder().host("127.0.0.1").port(0)
                 .route("/echo", new WebSocketHandler() {
                     @Override
                     public void onText(WebSocket ws, String text) {
@@ -40,8 +40,12 @@ class BenchCommandTest {
                         ws.sendBinary(c);
                     }
                 })
-                .route("/broadcast", new BroadcastHandler())
-                .build().start();
+                .route("/broadcast", new BroadcastHandler());
+    }
+
+    @BeforeAll
+    static void start() {
+        server = benchServer().build().start();
         url = "ws://127.0.0.1:" + server.port();
     }
 

@@ -3,14 +3,11 @@ package dev.duplex.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.duplex.Tls;
-import dev.duplex.WebSocket;
-import dev.duplex.WebSocketHandler;
 import dev.duplex.WebSocketServer;
 import dev.duplex.cli.Main;
 import dev.duplex.cli.TestCertificates;
 import dev.duplex.cli.bench.BenchCommandTest.Run;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,23 +28,7 @@ class WssBenchTest {
     static void start() throws Exception {
         TestCertificates.Pem pem = TestCertificates.selfSigned(dir);
         cert = pem.cert();
-        server = WebSocketServer.builder().host("127.0.0.1").port(0)
-                .tls(Tls.serverFromPem(cert, pem.key()))
-                .route("/echo", new WebSocketHandler() {
-                    @Override
-                    public void onText(WebSocket ws, String text) {
-                        ws.sendText(text);
-                    }
-
-                    @Override
-                    public void onBinary(WebSocket ws, ByteBuffer data) {
-                        ByteBuffer c = ByteBuffer.allocate(data.remaining());
-                        c.put(data.duplicate()).flip();
-                        ws.sendBinary(c);
-                    }
-                })
-                .route("/broadcast", new BroadcastHandler())
-                .build().start();
+        server = BenchCommandTest.benchServer().tls(Tls.serverFromPem(cert, pem.key())).build().start();
         url = "wss://127.0.0.1:" + server.port();
     }
 
