@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import dev.duplex.ClientOptions;
 import dev.duplex.WebSocket;
 import dev.duplex.WebSocketClient;
-import dev.duplex.WebSocketHandler;
 import dev.duplex.protocol.deflate.PerMessageDeflate;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -83,22 +81,10 @@ class ClientConformanceTest {
     }
 
     /** {@code duplex connect --echo}: every message back as it came, and what the close was. */
-    static final class EchoClient implements WebSocketHandler {
+    static final class EchoClient extends ServerConformanceTest.Echo {
         record Closed(int code, String reason, boolean byPeer) {}
 
         final CompletableFuture<Closed> closed = new CompletableFuture<>();
-
-        @Override
-        public void onText(WebSocket ws, String text) {
-            ws.sendText(text);
-        }
-
-        @Override
-        public void onBinary(WebSocket ws, ByteBuffer data) {
-            ByteBuffer c = ByteBuffer.allocate(data.remaining());
-            c.put(data.duplicate()).flip();
-            ws.sendBinary(c);
-        }
 
         @Override
         public void onClose(WebSocket ws, int code, String reason, boolean closedByPeer) {

@@ -57,8 +57,8 @@ class ServerConformanceTest {
     static WebSocketServer server;
     static WebSocketServer takeoverServer;
 
-    /** {@code duplex serve}'s /echo. */
-    static final class Echo implements WebSocketHandler {
+    /** An echo that copies what it sends back (the client-mode harness echoes with it too). */
+    static class Echo implements WebSocketHandler {
         @Override
         public void onText(WebSocket ws, String text) {
             ws.sendText(text);
