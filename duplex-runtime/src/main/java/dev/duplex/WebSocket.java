@@ -11,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * other threads are handed to the connection's event loop in order.
  *
  * <p>Sends never block. Each returns a future that completes when the frame's bytes have been
- * written to the socket, or fails with the reason they never will be (the connection closed,
- * or the slow-consumer policy refused it). Nothing accepted is dropped silently.
+ * written to the socket (over wss://, when the TLS records carrying its last byte have), or
+ * fails with the reason they never will be (the connection closed, or the slow-consumer policy
+ * refused it). Nothing accepted is dropped silently.
  */
 public interface WebSocket {
 

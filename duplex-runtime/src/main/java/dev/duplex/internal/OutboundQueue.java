@@ -38,7 +38,10 @@ public final class OutboundQueue {
     private int completionTail;
 
     private long enqueued;
+    /** Bytes the transport consumed. */
     private long written;
+    /** Bytes known to be on the socket: {@code written} less what a TLS transport still holds. */
+    private long sent;
 
     /**
      * @param pool          where chunks come from
@@ -118,7 +121,7 @@ public final class OutboundQueue {
 
     /** Registers {@code f} to complete when every byte queued so far is written. */
     public void completeWhenWritten(CompletableFuture<?> f) {
-        if (enqueued == written) {
+        if (enqueued == sent) {
             f.complete(null);
             return;
         }
@@ -162,12 +165,29 @@ public final class OutboundQueue {
             }
             written += n;
             releaseWritten();
-            completeWritten();
+            completeSent(transport);
             if (n == 0 && head < tail) {
                 return false;
             }
         }
+        completeSent(transport);
         return true;
+    }
+
+    /**
+     * Completes the futures of sends whose every byte is on the socket. Call after the transport
+     * wrote output of its own (a TLS transport finishing records it had already taken).
+     */
+    public void completeSent(Transport transport) {
+        sent = written - transport.unsentPlaintext();
+        while (completionHead < completionTail && completionEnds[completionHead] <= sent) {
+            CompletableFuture<?> f = completions[completionHead];
+            completions[completionHead++] = null;
+            f.complete(null);
+        }
+        if (completionHead == completionTail) {
+            completionHead = completionTail = 0;
+        }
     }
 
     /** Whether nothing is queued and no future waits: the queue may be dropped. */
@@ -175,9 +195,9 @@ public final class OutboundQueue {
         return head == tail && completionHead == completionTail;
     }
 
-    /** Bytes accepted and not yet written. */
+    /** Bytes accepted and not yet on the socket. */
     public long pending() {
-        return enqueued - written;
+        return enqueued - sent;
     }
 
     public boolean isEmpty() {
@@ -193,7 +213,7 @@ public final class OutboundQueue {
             buffers[i] = null;
         }
         head = tail = 0;
-        written = enqueued;
+        written = sent = enqueued;
         for (int i = completionHead; i < completionTail; i++) {
             completions[i].completeExceptionally(cause);
             completions[i] = null;
@@ -210,17 +230,6 @@ public final class OutboundQueue {
         }
         if (head == tail) {
             head = tail = 0;
-        }
-    }
-
-    private void completeWritten() {
-        while (completionHead < completionTail && completionEnds[completionHead] <= written) {
-            CompletableFuture<?> f = completions[completionHead];
-            completions[completionHead++] = null;
-            f.complete(null);
-        }
-        if (completionHead == completionTail) {
-            completionHead = completionTail = 0;
         }
     }
 

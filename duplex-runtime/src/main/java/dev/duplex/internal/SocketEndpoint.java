@@ -226,6 +226,9 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
         try {
             done = transport.flushPendingOutput() && (!transport.isReady() || out == null || out.flush(transport))
                     && transport.flushPendingOutput();
+            if (out != null) {
+                out.completeSent(transport); // TLS records taken earlier may have just left
+            }
         } catch (IOException e) {
             closeNow(e);
             return;

@@ -61,6 +61,7 @@ public final class TlsTransport implements Transport {
     private ByteBuffer plainIn;
     /** Ciphertext wrapped and not yet written, in read mode; null when none. */
     private ByteBuffer netOut;
+    private final RecordLedger ledger = new RecordLedger();
     private boolean handshakeDone;
     private boolean inputEnded;
     private boolean outputShut;
@@ -355,6 +356,7 @@ public final class TlsTransport implements Transport {
             default:
                 break;
         }
+        ledger.wrapped(r.bytesProduced(), r.bytesConsumed());
         noteHandshake(r.getHandshakeStatus());
         if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
             runDelegatedTasks();
@@ -401,11 +403,18 @@ public final class TlsTransport implements Transport {
             return true;
         }
         while (netOut.hasRemaining()) {
-            if (channel.write(netOut) == 0) {
+            int n = channel.write(netOut);
+            ledger.written(n);
+            if (n == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    @Override
+    public long unsentPlaintext() {
+        return ledger.unsent();
     }
 
     @Override
@@ -498,6 +507,7 @@ public final class TlsTransport implements Transport {
         } finally {
             out.flip();
         }
+        ledger.wrapped(r.bytesProduced(), 0);
         noteHandshake(r.getHandshakeStatus());
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
             int before = packetSize;

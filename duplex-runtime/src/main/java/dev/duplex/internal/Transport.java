@@ -27,6 +27,15 @@ public interface Transport {
      */
     long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
+    /**
+     * Plaintext bytes that {@link #write} consumed but whose encoding has not reached the socket
+     * yet (TLS records still in the transport's own buffer). A send counts as written only once
+     * these are out. May overstate, never understate.
+     */
+    default long unsentPlaintext() {
+        return 0;
+    }
+
     /** Whether the transport holds output of its own (TLS records, handshake messages) not yet written. */
     default boolean hasPendingOutput() {
         return false;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class OutboundQueueTest {
 
     /** Records every byte written and the largest heap buffer one write was handed. */
-    static final class RecordingTransport implements Transport {
+    static class RecordingTransport implements Transport {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         final List<Integer> heapSizesPassed = new ArrayList<>();
         final int maxPerWrite;
@@ -83,5 +83,53 @@ class OutboundQueueTest {
             assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
             assertThat(q.pending()).isZero();
         }
+    }
+
+    /** A TLS transport takes plaintext into records before the socket takes the records. */
+    @Test
+    void aSendCompletesOnlyOnceTheTransportHasSentWhatItTook() throws Exception {
+        OutboundQueue q = new OutboundQueue(new BufferPool(16 * 1024, 4), 256 * 1024);
+        long[] held = {0};
+        RecordingTransport t = new RecordingTransport(Integer.MAX_VALUE) {
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) {
+                long n = super.write(srcs, offset, length);
+                held[0] += n;
+                return n;
+            }
+
+            @Override
+            public long unsentPlaintext() {
+                return held[0];
+            }
+        };
+        q.add(ByteBuffer.wrap(new byte[100]));
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        q.completeWhenWritten(first);
+        q.add(ByteBuffer.wrap(new byte[50]));
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        q.completeWhenWritten(second);
+
+        held[0] = 0;
+        assertThat(q.flush(t)).as("everything was taken").isTrue();
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(first).as("all 150 bytes still in records").isNotDone();
+        assertThat(q.pending()).isEqualTo(150);
+
+        held[0] = 50; // the records holding the first send left
+        q.completeSent(t);
+        assertThat(first).isCompleted();
+        assertThat(second).isNotDone();
+        assertThat(q.pending()).isEqualTo(50);
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        q.completeWhenWritten(late);
+        assertThat(late).as("registered after the bytes were taken, before they left").isNotDone();
+
+        held[0] = 0;
+        q.completeSent(t);
+        assertThat(second).isCompleted();
+        assertThat(late).isCompleted();
+        assertThat(q.pending()).isZero();
+        assertThat(q.isSettled()).isTrue();
     }
 }

@@ -240,10 +240,14 @@ class TlsTransportTest {
         assertThat(client.transport.hasPendingOutput()).isTrue();
         int packet = client.transport.engine().getSession().getPacketBufferSize();
         assertThat(client.transport.bufferedCapacity()).isLessThanOrEqualTo(2 * packet);
+        assertThat(client.transport.unsentPlaintext()).as("taken into records the socket has not taken")
+                .isPositive().isLessThanOrEqualTo(2L * packet);
 
         loop.resume(server);
         loop.runUntil(() -> server.received.size() == payload.length);
         assertThat(server.received.toByteArray()).isEqualTo(payload);
+        loop.runUntil(() -> !client.transport.hasPendingOutput());
+        assertThat(client.transport.unsentPlaintext()).isZero();
     }
 
     // ------------------------------------------------------------------------------- closing
