@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -141,6 +142,24 @@ class RobustnessTest {
             assertThat(closed.get(20, TimeUnit.SECONDS)).startsWith("1008");
             assertThat(maxBuffered).as("bytes queued in the server").isLessThanOrEqualTo((1 << 20) + (64 << 10));
             assertThat(ws.queueBinary(chunk.duplicate())).as("queued after close").isFalse();
+        }
+    }
+
+    /** The outbound limit counts the UTF-8 bytes a text becomes, as bufferedAmount does, not its UTF-16 units. */
+    @Test
+    void theOutboundLimitCountsTextInUtf8Bytes() throws Exception {
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        try (RawClient c = new RawClient(startFloodServer(closed))) {
+            WebSocket ws = upgradeSlowReader(c);
+            String ascii = "e".repeat(400_000);   // 400,000 bytes: under the 1 MiB limit
+            String euros = "\u20ac".repeat(400_000); // 1,200,000 bytes: over it, in the same number of chars
+
+            ws.sendText(ascii).get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> refused = ws.sendText(euros);
+
+            assertThat(refused).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+                    .withMessageContaining("more would pass the limit of " + (1 << 20));
+            assertThat(closed.get(10, TimeUnit.SECONDS)).startsWith("1008");
         }
     }
 

@@ -265,13 +265,15 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence text) {
-        String s = text.toString();
+        // Encoded here, on the caller's thread: the loop is spared the work, and the limits count
+        // the bytes that will be queued, as bufferedAmount does, not UTF-16 units.
+        ByteBuffer utf8 = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (endpoint.loop().inLoop()) {
-            sendOnLoop(true, s, null, f, 0);
-        } else if (admit(s.length(), f)) {
-            long n = s.length();
-            endpoint.loop().execute(() -> sendOnLoop(true, s, null, f, n));
+            sendOnLoop(true, true, utf8, f, 0);
+        } else if (admit(utf8.remaining(), f)) {
+            long n = utf8.remaining();
+            endpoint.loop().execute(() -> sendOnLoop(true, true, utf8, f, n));
         }
         return f;
     }
@@ -280,10 +282,10 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     public CompletableFuture<Void> sendText(ByteBuffer utf8) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (endpoint.loop().inLoop()) {
-            sendOnLoop(true, null, utf8, f, 0);
+            sendOnLoop(true, false, utf8, f, 0);
         } else if (admit(utf8.remaining(), f)) {
             long n = utf8.remaining();
-            endpoint.loop().execute(() -> sendOnLoop(true, null, utf8, f, n));
+            endpoint.loop().execute(() -> sendOnLoop(true, false, utf8, f, n));
         }
         return f;
     }
@@ -292,10 +294,10 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (endpoint.loop().inLoop()) {
-            sendOnLoop(false, null, data, f, 0);
+            sendOnLoop(false, false, data, f, 0);
         } else if (admit(data.remaining(), f)) {
             long n = data.remaining();
-            endpoint.loop().execute(() -> sendOnLoop(false, null, data, f, n));
+            endpoint.loop().execute(() -> sendOnLoop(false, false, data, f, n));
         }
         return f;
     }
@@ -314,8 +316,12 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         return false;
     }
 
-    /** Queues a message on the loop; {@code f} may be null (a queue call: nobody waits). */
-    private boolean sendOnLoop(boolean text, String s, ByteBuffer data, CompletableFuture<Void> f, long counted) {
+    /**
+     * Queues a message on the loop; {@code f} may be null (a queue call: nobody waits).
+     * {@code encodedHere} marks text this class encoded from a String, valid UTF-8 by construction.
+     */
+    private boolean sendOnLoop(boolean text, boolean encodedHere, ByteBuffer data, CompletableFuture<Void> f,
+            long counted) {
         if (counted != 0) {
             NOT_YET_QUEUED.getAndAdd(this, -counted);
         }
@@ -326,14 +332,14 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             }
             return false;
         }
-        long size = s != null ? s.length() : data.remaining();
+        long size = data.remaining();
         if (endpoint.pending() + size > settings.maxBuffered()) {
             slowConsumer(f, size);
             return false;
         }
         try {
-            if (s != null) {
-                core.sendText(s);
+            if (encodedHere) {
+                core.sendCheckedText(data);
             } else if (text && endpoint.loop().checkedText().isUnchanged(data)) {
                 core.sendCheckedText(data); // the bytes just received, validated then, unchanged since
             } else if (text) {
@@ -363,13 +369,13 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     private boolean queue(boolean text, ByteBuffer data) {
         if (endpoint.loop().inLoop()) {
-            return sendOnLoop(text, null, data, null, 0);
+            return sendOnLoop(text, false, data, null, 0);
         }
         long n = data.remaining();
         if (!open || !admit(n, null)) {
             return false;
         }
-        endpoint.loop().execute(() -> sendOnLoop(text, null, data, null, n));
+        endpoint.loop().execute(() -> sendOnLoop(text, false, data, null, n));
         return true;
     }
 
