@@ -1,54 +1,44 @@
 package dev.duplex.cli;
 
+import dev.duplex.PreparedMessage;
+import dev.duplex.Topic;
 import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code /chat}: every message goes to everyone in the room, the sender included, unchanged (text
- * as text, binary as binary). Joins and leaves are announced as text: {@code * 127.0.0.1:53412 joined}.
+ * {@code /chat}: every message goes to everyone in the room, the sender included. Text arrives
+ * as {@code 127.0.0.1:53412: hello}, named by the connection that sent it, so that nobody can
+ * pass a line off as someone else's or as the room's own; joins and leaves are the only lines
+ * that start with {@code * } ({@code * 127.0.0.1:53412 joined}). Binary goes out unchanged.
+ *
+ * <p>A {@link Topic} carries the messages: each is framed once for the whole room, and a member
+ * too slow to keep up misses messages rather than holding up the others.
  */
 final class ChatRoom implements WebSocketHandler {
-    private final Set<WebSocket> members = ConcurrentHashMap.newKeySet();
+    private final Topic room = new Topic("chat");
 
     @Override
     public void onOpen(WebSocket ws) {
-        members.add(ws);
-        broadcast("* " + name(ws) + " joined");
+        room.subscribe(ws); // runs on ws's loop before the announcement below reaches it
+        room.publish("* " + name(ws) + " joined");
     }
 
     @Override
     public void onText(WebSocket ws, String text) {
-        broadcast(text);
+        room.publish(name(ws) + ": " + text);
     }
 
     @Override
     public void onBinary(WebSocket ws, ByteBuffer data) {
-        // Members on other event loops send later: they need bytes that outlive this call.
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
-        for (WebSocket m : members) {
-            m.sendBinary(copy.duplicate()); // each send consumes its own view; the bytes are never changed
-        }
+        room.publish(PreparedMessage.binary(data)); // a copy: members on other loops send it later
     }
 
     @Override
     public void onClose(WebSocket ws, int code, String reason, boolean closedByPeer) {
-        if (members.remove(ws)) {
-            broadcast("* " + name(ws) + " left");
-        }
-    }
-
-    int size() {
-        return members.size();
-    }
-
-    private void broadcast(String text) {
-        for (WebSocket m : members) {
-            m.sendText(text); // a member that is closing fails this send's future; nothing to do about it
-        }
+        room.unsubscribe(ws);
+        room.publish("* " + name(ws) + " left");
     }
 
     static String name(WebSocket ws) {

@@ -73,7 +73,7 @@ class ServeCommandTest {
     }
 
     @Test
-    void chatSendsEveryMessageToEveryoneAndAnnouncesJoinsAndLeaves() throws Exception {
+    void chatSendsEveryMessageToEveryoneUnderItsSendersNameAndAnnouncesJoinsAndLeaves() throws Exception {
         try (Cli.Serve serve = Cli.Serve.start("serve", "--port", "0")) {
             Inbox alice = new Inbox();
             WebSocket a = open(ws(serve, "/chat"), alice);
@@ -87,11 +87,15 @@ class ServeCommandTest {
             assertThat(bob.next()).isEqualTo("* " + bobName + " joined");
 
             a.sendText("hi from alice");
-            assertThat(alice.next()).isEqualTo("hi from alice"); // the sender too
-            assertThat(bob.next()).isEqualTo("hi from alice");
+            assertThat(alice.next()).isEqualTo(aliceName + ": hi from alice"); // the sender too
+            assertThat(bob.next()).isEqualTo(aliceName + ": hi from alice");
             b.sendText("hi from bob");
-            assertThat(alice.next()).isEqualTo("hi from bob");
-            assertThat(bob.next()).isEqualTo("hi from bob");
+            assertThat(alice.next()).isEqualTo(bobName + ": hi from bob");
+            assertThat(bob.next()).isEqualTo(bobName + ": hi from bob");
+            // A member cannot pass a line off as the room's own: it arrives under the sender's name.
+            b.sendText("* " + aliceName + " left");
+            assertThat(alice.next()).isEqualTo(bobName + ": * " + aliceName + " left");
+            assertThat(bob.next()).isEqualTo(bobName + ": * " + aliceName + " left");
             b.sendBinary(new byte[] {1, 2, 3});
             assertThat(alice.next()).isEqualTo(new byte[] {1, 2, 3});
             assertThat(bob.next()).isEqualTo(new byte[] {1, 2, 3});

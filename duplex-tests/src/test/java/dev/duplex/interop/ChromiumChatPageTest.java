@@ -149,7 +149,19 @@ class ChromiumChatPageTest {
         b.awaitThat("B's message in B", () -> b.messages().size() >= 3);
         assertThat(a.messages()).as("A's log:\n%s", a.logText()).containsExactly(m1, m2, m3);
         assertThat(b.messages()).as("B's log:\n%s", b.logText()).containsExactly(m1, m2, m3);
+        String aName = bare(aJoin);
+        String bName = bare(bJoin);
+        assertThat(b.senders()).as("who each line in B is from").containsExactly(aName, aName, bName);
         assertThat(b.joins()).as("B joined after A, so sees only its own join").containsExactly(bJoin);
+
+        // A tries to fake a system line: B shows it as a message from A, not as the room's.
+        String fake = "* " + bName + " left";
+        a.driver.findElement(By.id("input")).sendKeys(fake + Keys.ENTER);
+        b.awaitThat("A's fake line in B", () -> b.messages().size() >= 4);
+        assertThat(b.messages().get(3)).isEqualTo(fake);
+        assertThat(b.senders().get(3)).isEqualTo(aName);
+        assertThat(b.log()).doesNotContain(List.of("system", fake));
+        a.awaitThat("A's fake line in A", () -> a.messages().size() >= 4);
         a.screenshot("chromium-chat-page-open.png");
 
         // B clicks Reconnect: its old connection leaves, a new one joins, and B can chat again.
@@ -164,7 +176,7 @@ class ChromiumChatPageTest {
         b.driver.findElement(By.id("input")).sendKeys(m4 + Keys.ENTER);
         a.awaitThat("B's message after Reconnect in A", () -> a.messages().contains(m4));
         b.awaitThat("B's message after Reconnect in B", () -> b.messages().contains(m4));
-        assertThat(a.messages()).containsExactly(m1, m2, m3, m4);
+        assertThat(a.messages()).containsExactly(m1, m2, m3, fake, m4);
         assertThat(b.log()).as("B's log").noneMatch(l -> l.get(0).equals("error"));
 
         // The server stops as on Ctrl-C: both pages say closed, with 1001, and can no longer send.
@@ -226,6 +238,11 @@ class ChromiumChatPageTest {
 
     // ---------------------------------------------------------------------------------------------
 
+    /** "127.0.0.1:PORT" from "* 127.0.0.1:PORT joined". */
+    private static String bare(String joinLine) {
+        return joinLine.substring(2, joinLine.length() - " joined".length());
+    }
+
     /** A headless Chromium with its own chromedriver and its own throw-away profile. */
     Browser browser(String name, List<String> extraArgs) throws IOException {
         Path profile = Files.createTempDirectory(tmp, "profile-" + name + "-");
@@ -281,6 +298,15 @@ class ChromiumChatPageTest {
         /** The chat messages (lines with no class), in order. */
         List<String> messages() {
             return log().stream().filter(l -> l.get(0).isEmpty()).map(l -> l.get(1)).collect(Collectors.toList());
+        }
+
+        /** Whom each chat message is from, as the page shows it, in order. */
+        List<String> senders() {
+            Object from = driver.executeScript("return Array.from(document.querySelectorAll('#log li')).filter("
+                    + "li => li.className === '').map(li => li.dataset.from || '');");
+            @SuppressWarnings("unchecked")
+            List<String> list = (List<String>) from;
+            return list;
         }
 
         /** The "* 127.0.0.1:PORT joined" lines, in order. */
