@@ -5,7 +5,9 @@
 //   node peer.js server <port> <maxPayload>       listens on 127.0.0.1:<port> (0: any) for a Duplex client
 //   an optional 4th argument, JSON {"deflate": OPTIONS}, turns on permessage-deflate with ws's
 //   perMessageDeflate OPTIONS (threshold, serverNoContextTakeover, clientNoContextTakeover...);
-//   without it compression is off, as before
+//   without it compression is off, as before; {"tls": {"ca": F, "cert": F, "key": F, "version": V}}
+//   makes a wss:// client trust the PEM file ca and present cert and key (mutual TLS), with at
+//   most TLS version V ("TLSv1.2"/"TLSv1.3"); each field is optional
 //
 // Commands, one JSON object a line on stdin, act on the open connection:
 //   {"op":"text","data":S} {"op":"binary","b64":B} {"op":"bigText","reps":N} {"op":"bigBinary","size":N}
@@ -124,8 +126,17 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim()) run(JSON.parse(line));
 }).on('close', () => process.exit(0)); // the test went away: so do we
 
+function tlsOptions(tls) {
+  if (!tls) return {};
+  const fs = require('fs');
+  const o = {};
+  for (const f of ['ca', 'cert', 'key']) if (tls[f]) o[f] = fs.readFileSync(tls[f]);
+  if (tls.version) o.maxVersion = tls.version;
+  return o;
+}
+
 if (mode === 'client') {
-  attachWhenOpen(new WebSocket(target, { maxPayload, perMessageDeflate }));
+  attachWhenOpen(new WebSocket(target, Object.assign({ maxPayload, perMessageDeflate }, tlsOptions(options.tls))));
 } else if (mode === 'server') {
   const wss = new WebSocket.Server({ host: '127.0.0.1', port: Number(target), maxPayload, perMessageDeflate });
   wss.on('listening', () => emit({ ev: 'listening', port: wss.address().port }));

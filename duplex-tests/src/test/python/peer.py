@@ -9,7 +9,9 @@ permessage-deflate: the library's default factory, or Client/ServerPerMessageDef
 (server_no_context_takeover, client_no_context_takeover, server_max_window_bits,
 client_max_window_bits). Without it compression is off, as before. The "open" event then also
 reports "extensions" (what was agreed, as websockets sees it) and "header" (the
-Sec-WebSocket-Extensions response header).
+Sec-WebSocket-Extensions response header). {"tls": {"ca": F, "cert": F, "key": F, "version": V}}
+makes a wss:// client trust the PEM file ca and present cert and key (mutual TLS), with at most
+TLS version V ("TLSv1.2"/"TLSv1.3"); each field is optional.
 
 Same line protocol as ../js/peer.js (JSON commands in, JSON events out). Written for the asyncio
 API of websockets 10.x-13.x (Debian 12 ships 10.4); on 14+ it uses the legacy module, which
@@ -142,6 +144,20 @@ def compression_args(options, client):
     return {"compression": None, "extensions": [factory(**deflate)]}
 
 
+def tls_args(options):
+    """The ssl argument of connect for a wss:// client, from the "tls" option."""
+    tls = options.get("tls")
+    if tls is None:
+        return {}
+    import ssl
+    context = ssl.create_default_context(cafile=tls.get("ca"))
+    if tls.get("cert"):
+        context.load_cert_chain(tls["cert"], tls.get("key"))
+    if tls.get("version"):
+        context.maximum_version = ssl.TLSVersion[tls["version"].replace("TLSv1.", "TLSv1_")]
+    return {"ssl": context}
+
+
 def describe(ws):
     """The open event: the agreed extensions with their parameters, and the response header."""
     agreed = []
@@ -192,9 +208,18 @@ async def main():
 
     if mode == "client":
         try:
-            ws = await ws_connect(target, max_size=max_size, ping_interval=None, **compression_args(options, True))
+            ws = await ws_connect(target, max_size=max_size, ping_interval=None, **compression_args(options, True),
+                                  **tls_args(options))
         except Exception as e:
-            emit({"ev": "error", "message": "connect failed: %s: %s" % (type(e).__name__, e)})
+            # websockets reports a TLS alert that arrives after the handshake (TLS 1.3) as a
+            # bad HTTP response; the alert itself is in the cause
+            causes = []
+            cause = e.__cause__ or e.__context__
+            while cause is not None and len(causes) < 3:
+                causes.append("%s: %s" % (type(cause).__name__, cause))
+                cause = cause.__cause__ or cause.__context__
+            emit({"ev": "error", "message": "connect failed: %s: %s%s" % (
+                type(e).__name__, e, "".join(" (caused by %s)" % c for c in causes))})
             return
         emit(describe(ws))
         connected.set_result(ws)

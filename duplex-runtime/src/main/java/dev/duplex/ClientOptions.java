@@ -211,7 +211,11 @@ public final class ClientOptions {
             return this;
         }
 
-        /** TLS for wss:// (default: the JVM's trust store); see {@link Tls#clientTrusting}. */
+        /**
+         * TLS for wss:// (default: the JVM's trust store); see {@link Tls#clientTrusting}, and for a
+         * server that asks for a client certificate (mutual TLS) {@link Tls#clientFromPem(
+         * java.nio.file.Path, java.nio.file.Path, java.nio.file.Path)} or {@link Tls#clientFromPkcs12}.
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
             return this;

@@ -28,15 +28,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Ready-made {@link SSLContext}s for wss://: a server's certificate and key from PEM or PKCS#12
- * files, and a client's trust. Pass the result to {@code WebSocketServer.Builder.tls} or
- * {@code ClientOptions.Builder.sslContext}. Duplex enables TLS 1.3 and 1.2 only, whatever the
- * context allows.
+ * files, a client's trust, and for mutual TLS the authorities a server accepts client
+ * certificates from and the certificate a client presents. Pass the result to
+ * {@code WebSocketServer.Builder.tls} or {@code ClientOptions.Builder.sslContext}. Duplex
+ * enables TLS 1.3 and 1.2 only, whatever the context allows.
  *
  * <p>Unreadable files raise {@link IOException}; files that are readable but hold the wrong thing
  * raise {@link IllegalArgumentException} whose message says what was found and how to fix it.
@@ -63,18 +66,28 @@ public final class Tls {
      *                                  belong to the certificate
      */
     public static SSLContext serverFromPem(Path certificateChainPem, Path privateKeyPem) throws IOException {
-        List<X509Certificate> chain = certificates(certificateChainPem, "certificate chain");
-        PrivateKey key = privateKey(privateKeyPem, chain.get(0));
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] password = new char[0];
-            store.setKeyEntry("server", key, password, chain.toArray(new Certificate[0]));
-            return serverContext(store, password);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("could not build a TLS context from " + certificateChainPem + " and "
-                    + privateKeyPem + ": " + e.getMessage(), e);
-        }
+        KeyStore keys = pemKeyStore(certificateChainPem, privateKeyPem, "server");
+        return context(keys, new char[0], null, certificateChainPem + " and " + privateKeyPem);
+    }
+
+    /**
+     * A server context for mutual TLS: like {@link #serverFromPem(Path, Path)}, and it accepts
+     * client certificates issued by the authorities in {@code clientCaPem} (and only those, not
+     * the system's). Whether clients must present one is set with
+     * {@link WebSocketServer.Builder#clientAuth}; who connected is
+     * {@link WebSocket#peerCertificates()}.
+     *
+     * @param clientCaPem one or more PEM certificates of the authorities that issue client
+     *                    certificates (a self-signed client certificate may be listed itself)
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if a file does not hold what it should, or the key does not
+     *                                  belong to the certificate
+     */
+    public static SSLContext serverFromPem(Path certificateChainPem, Path privateKeyPem, Path clientCaPem)
+            throws IOException {
+        KeyStore keys = pemKeyStore(certificateChainPem, privateKeyPem, "server");
+        KeyStore trust = trustStore(clientCaPem, "client CA certificates");
+        return context(keys, new char[0], trust, certificateChainPem + ", " + privateKeyPem + " and " + clientCaPem);
     }
 
     /**
@@ -88,20 +101,20 @@ public final class Tls {
      * @throws IllegalArgumentException if the password is wrong or the file holds no private key
      */
     public static SSLContext serverFromPkcs12(Path file, char[] password) throws IOException {
-        KeyStore store = keyStore(file, password);
-        try {
-            if (!hasKeyEntry(store)) {
-                throw new IllegalArgumentException(file + " holds no private key, only " + store.size()
-                        + " certificate(s); a server needs its key: openssl pkcs12 -export -in cert.pem"
-                        + " -inkey key.pem -out " + file.getFileName());
-            }
-            return serverContext(store, password);
-        } catch (UnrecoverableKeyException e) {
-            throw new IllegalArgumentException("the key in " + file + " has a password other than the file's;"
-                    + " give both the same password", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot use the key in " + file + ": " + e.getMessage(), e);
-        }
+        return fromPkcs12(file, password, null, "a server");
+    }
+
+    /**
+     * A server context for mutual TLS from a PKCS#12 file: like {@link #serverFromPkcs12(Path,
+     * char[])}, and it accepts client certificates issued by the authorities in {@code clientCaPem}
+     * (see {@link #serverFromPem(Path, Path, Path)}).
+     *
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if the password is wrong, the file holds no private key, or
+     *                                  {@code clientCaPem} holds no certificate
+     */
+    public static SSLContext serverFromPkcs12(Path file, char[] password, Path clientCaPem) throws IOException {
+        return fromPkcs12(file, password, trustStore(clientCaPem, "client CA certificates"), "a server");
     }
 
     /**
@@ -114,22 +127,63 @@ public final class Tls {
      * @throws IllegalArgumentException if it holds no certificate
      */
     public static SSLContext clientTrusting(Path pemCertificates) throws IOException {
-        List<X509Certificate> certificates = certificates(pemCertificates, "trusted certificates");
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < certificates.size(); i++) {
-                store.setCertificateEntry("trusted-" + i, certificates.get(i));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not build a TLS context trusting " + pemCertificates + ": "
-                    + e.getMessage(), e);
-        }
+        KeyStore trust = trustStore(pemCertificates, "trusted certificates");
+        return context(null, null, trust, pemCertificates.toString());
+    }
+
+    /**
+     * A client context that presents a certificate to servers that ask for one (mutual TLS) and
+     * trusts the system's authorities, as {@link #clientDefault()} does.
+     *
+     * @param certificateChainPem the client's certificate first, then any intermediates
+     * @param privateKeyPem       its unencrypted PKCS#8 private key, as for
+     *                            {@link #serverFromPem(Path, Path)}
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if a file does not hold what it should, or the key does not
+     *                                  belong to the certificate
+     */
+    public static SSLContext clientFromPem(Path certificateChainPem, Path privateKeyPem) throws IOException {
+        KeyStore keys = pemKeyStore(certificateChainPem, privateKeyPem, "client");
+        return context(keys, new char[0], null, certificateChainPem + " and " + privateKeyPem);
+    }
+
+    /**
+     * A client context that presents a certificate (mutual TLS) and trusts exactly the
+     * certificates in {@code trustedPem}, as {@link #clientTrusting(Path)} does.
+     *
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if a file does not hold what it should, or the key does not
+     *                                  belong to the certificate
+     */
+    public static SSLContext clientFromPem(Path certificateChainPem, Path privateKeyPem, Path trustedPem)
+            throws IOException {
+        KeyStore keys = pemKeyStore(certificateChainPem, privateKeyPem, "client");
+        KeyStore trust = trustStore(trustedPem, "trusted certificates");
+        return context(keys, new char[0], trust, certificateChainPem + ", " + privateKeyPem + " and " + trustedPem);
+    }
+
+    /**
+     * A client context that presents the certificate and key of a PKCS#12 file (mutual TLS) and
+     * trusts the system's authorities.
+     *
+     * @param password the file's password, which must also be the key's; not kept or cleared
+     * @throws IOException              if the file cannot be read
+     * @throws IllegalArgumentException if the password is wrong or the file holds no private key
+     */
+    public static SSLContext clientFromPkcs12(Path file, char[] password) throws IOException {
+        return fromPkcs12(file, password, null, "a client");
+    }
+
+    /**
+     * A client context that presents the certificate and key of a PKCS#12 file (mutual TLS) and
+     * trusts exactly the certificates in {@code trustedPem}.
+     *
+     * @throws IOException              if a file cannot be read
+     * @throws IllegalArgumentException if the password is wrong, the file holds no private key, or
+     *                                  {@code trustedPem} holds no certificate
+     */
+    public static SSLContext clientFromPkcs12(Path file, char[] password, Path trustedPem) throws IOException {
+        return fromPkcs12(file, password, trustStore(trustedPem, "trusted certificates"), "a client");
     }
 
     /**
@@ -318,7 +372,7 @@ public final class Tls {
             }
             if (Files.isReadable(file)) {
                 throw new IllegalArgumentException(file + " is not a readable PKCS#12 file (" + e.getMessage()
-                        + "); for PEM files use Tls.serverFromPem", e);
+                        + "); for PEM files use Tls.serverFromPem or Tls.clientFromPem", e);
             }
             throw e;
         } catch (GeneralSecurityException e) {
@@ -335,11 +389,78 @@ public final class Tls {
         return false;
     }
 
-    private static SSLContext serverContext(KeyStore store, char[] password) throws GeneralSecurityException {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, password);
+    // -------------------------------------------------------------------------------- contexts
+
+    private static KeyStore pemKeyStore(Path chainFile, Path keyFile, String alias) throws IOException {
+        List<X509Certificate> chain = certificates(chainFile, "certificate chain");
+        PrivateKey key = privateKey(keyFile, chain.get(0));
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(alias, key, new char[0], chain.toArray(new Certificate[0]));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("could not build a TLS context from " + chainFile + " and "
+                    + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore trustStore(Path pemFile, String what) throws IOException {
+        List<X509Certificate> certificates = certificates(pemFile, what);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < certificates.size(); i++) {
+                store.setCertificateEntry("trusted-" + i, certificates.get(i));
+            }
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("could not build a TLS context trusting " + pemFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext fromPkcs12(Path file, char[] password, KeyStore trust, String who) throws IOException {
+        KeyStore store = keyStore(file, password);
+        try {
+            if (!hasKeyEntry(store)) {
+                throw new IllegalArgumentException(file + " holds no private key, only " + store.size()
+                        + " certificate(s); " + who + " needs its key: openssl pkcs12 -export -in cert.pem"
+                        + " -inkey key.pem -out " + file.getFileName());
+            }
+            return init(store, password, trust);
+        } catch (UnrecoverableKeyException e) {
+            throw new IllegalArgumentException("the key in " + file + " has a password other than the file's;"
+                    + " give both the same password", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use the key in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Null {@code keys} presents no certificate; null {@code trust} trusts the JVM's authorities. */
+    private static SSLContext context(KeyStore keys, char[] password, KeyStore trust, String files) {
+        try {
+            return init(keys, password, trust);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not build a TLS context from " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext init(KeyStore keys, char[] password, KeyStore trust) throws GeneralSecurityException {
+        KeyManager[] keyManagers = null;
+        if (keys != null) {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            keyManagers = kmf.getKeyManagers();
+        }
+        TrustManager[] trustManagers = null;
+        if (trust != null) {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            trustManagers = tmf.getTrustManagers();
+        }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
+        context.init(keyManagers, trustManagers, null);
         return context;
     }
 }

@@ -3,8 +3,14 @@ package dev.duplex;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * One open WebSocket connection, server or client side. Safe to use from any thread: calls from
@@ -116,6 +122,42 @@ public interface WebSocket {
 
     /** The local address. */
     InetSocketAddress localAddress();
+
+    /**
+     * The TLS session of a wss:// connection: protocol, cipher suite, and the peer's certificates
+     * as the handshake verified them. Empty for ws://. Available from
+     * {@link WebSocketHandler#onOpen} on, since the TLS handshake is over before the WebSocket
+     * opens.
+     */
+    default Optional<SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+
+    /**
+     * The certificate chain the peer presented and the TLS handshake verified, the peer's own
+     * certificate first. On a server, the client's certificate under mutual TLS (see
+     * {@link WebSocketServer.Builder#clientAuth}): {@code peerCertificates().get(0)
+     * .getSubjectX500Principal()} says who connected. On a client, the server's chain. Empty for
+     * ws:// and for a client that presented no certificate to a server that did not require one.
+     * Available from {@link WebSocketHandler#onOpen} on.
+     */
+    default List<X509Certificate> peerCertificates() {
+        Optional<SSLSession> session = tlsSession();
+        if (session.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : session.get().getPeerCertificates()) {
+                if (c instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            return List.copyOf(chain);
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of(); // the peer presented none
+        }
+    }
 
     /** The value stored under {@code key} on this connection, or null. */
     <T> T attribute(String key);

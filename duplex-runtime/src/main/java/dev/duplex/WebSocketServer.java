@@ -220,7 +220,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private Transport tls(SocketChannel ch) throws IOException {
-        return TlsTransport.server(ch, config.sslContext);
+        return TlsTransport.server(ch, config.sslContext, config.clientAuth);
     }
 
     private static void pause() {
@@ -273,6 +273,7 @@ public final class WebSocketServer implements AutoCloseable {
         private long maxBuffered = 16 << 20;
         private boolean closeSlowConsumers = true;
         private SSLContext sslContext;
+        private ClientAuth clientAuth = ClientAuth.NONE;
         private boolean compression = true;
 
         private Builder() {}
@@ -424,11 +425,30 @@ public final class WebSocketServer implements AutoCloseable {
         }
 
         /**
+         * Whether wss:// clients must present a certificate (mutual TLS): {@link ClientAuth#NONE}
+         * (the default), {@link ClientAuth#OPTIONAL} or {@link ClientAuth#REQUIRED}. A client
+         * that fails the check fails in the TLS handshake: no request is read, no handler is
+         * called. Which certificates are valid is the {@link #tls} context's decision: build it
+         * with {@link Tls#serverFromPem(Path, Path, Path)} to trust only your clients' CA (a
+         * context without its own trust accepts any certificate from the JVM's authorities).
+         * Handlers see who connected with {@link WebSocket#peerCertificates()}.
+         */
+        public Builder clientAuth(ClientAuth clientAuth) {
+            this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+            return this;
+        }
+
+        /**
          * Builds the server; {@link WebSocketServer#start()} binds it.
          *
          * @throws UncheckedIOException if the static file directory cannot be used
+         * @throws IllegalStateException if a client certificate is asked for without TLS
          */
         public WebSocketServer build() {
+            if (clientAuth != ClientAuth.NONE && sslContext == null) {
+                throw new IllegalStateException("clientAuth(" + clientAuth + ") needs TLS: client certificates are"
+                        + " part of the TLS handshake; also set tls(Tls.serverFromPem(chain, key, clientCa))");
+            }
             StaticFiles files = null;
             if (staticDir != null) {
                 try {

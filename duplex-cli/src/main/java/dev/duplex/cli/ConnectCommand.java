@@ -75,6 +75,7 @@ import picocli.CommandLine.Spec;
             "  duplex connect --wait 5s ws://127.0.0.1:8080/chat < lines.txt",
             "  duplex connect -H 'Authorization: Bearer abc' -s chat.v2 wss://example.com/ws",
             "  duplex connect --ca-cert cert.pem wss://localhost:8443/echo  # self-signed",
+            "  duplex connect --cert me.pem --key me.key wss://example.com/ws  # mutual TLS",
             "  duplex connect --echo 'ws://127.0.0.1:9001/runCase?case=1&agent=duplex'"
         })
 final class ConnectCommand implements Callable<Integer> {
@@ -104,6 +105,15 @@ final class ConnectCommand implements Callable<Integer> {
             description = "For wss://: trust the PEM certificate(s) in FILE (a self-signed server, a private CA) "
                     + "instead of the system's authorities. The certificate must still name the host.")
     Path caCert;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "For wss://: present the PEM client certificate in FILE (then any intermediates) "
+                    + "to a server that asks for one (mutual TLS). Needs --key.")
+    Path clientCert;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "The unencrypted PKCS#8 private key of --cert (-----BEGIN PRIVATE KEY-----).")
+    Path clientKey;
 
     @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "16MiB", converter = Sizes.class,
             description = "Largest message accepted from the server; bigger ones close the connection "
@@ -324,22 +334,41 @@ final class ConnectCommand implements Callable<Integer> {
         if (!subprotocols.isEmpty()) {
             b.subprotocols(subprotocols.toArray(new String[0]));
         }
-        if (caCert != null) {
-            if (!uri.getScheme().equalsIgnoreCase("wss")) {
-                throw usage("--ca-cert is for wss:// URLs; " + url + " does not use TLS");
+        if (caCert != null || clientCert != null || clientKey != null) {
+            b.sslContext(tls(uri));
+        }
+        return b.build();
+    }
+
+    private SSLContext tls(URI uri) {
+        String given = caCert != null ? "--ca-cert" : "--cert";
+        if (!uri.getScheme().equalsIgnoreCase("wss")) {
+            throw usage(given + " is for wss:// URLs; " + url + " does not use TLS");
+        }
+        if ((clientCert == null) != (clientKey == null)) {
+            throw usage(clientCert == null ? "--key needs --cert: the client certificate the key belongs to"
+                    : "--cert needs --key: the client certificate's private key");
+        }
+        for (Path p : new Path[] {caCert, clientCert, clientKey}) {
+            if (p != null && !Files.isRegularFile(p)) {
+                String option = p == caCert ? "--ca-cert " : p == clientCert ? "--cert " : "--key ";
+                throw usage(option + p + ": no such file");
             }
-            if (!Files.isRegularFile(caCert)) {
-                throw usage("--ca-cert " + caCert + ": no such file");
-            }
-            SSLContext ctx;
+        }
+        if (clientCert == null) {
             try {
-                ctx = Tls.clientTrusting(caCert);
+                return Tls.clientTrusting(caCert);
             } catch (IOException | RuntimeException e) {
                 throw usage("--ca-cert " + caCert + ": " + e.getMessage());
             }
-            b.sslContext(ctx);
         }
-        return b.build();
+        try {
+            return caCert == null ? Tls.clientFromPem(clientCert, clientKey)
+                    : Tls.clientFromPem(clientCert, clientKey, caCert);
+        } catch (IOException | RuntimeException e) {
+            throw usage("cannot use --cert " + clientCert + " with --key " + clientKey
+                    + (caCert == null ? "" : " and --ca-cert " + caCert) + ": " + e.getMessage());
+        }
     }
 
     private static boolean isTokenChar(int c) {
@@ -356,6 +385,13 @@ final class ConnectCommand implements Callable<Integer> {
         }
         if (m.contains("refused")) {
             return ". Is the server running, on that host and port?";
+        }
+        // Certificate alerts come from the server, about our certificate: the server's own is
+        // judged here and fails with a PKIX or hostname message instead.
+        if (m.contains("alert: bad_certificate") || m.contains("alert: certificate_required")
+                || m.contains("alert: certificate_unknown")) {
+            return ". The server wants a client certificate and refused the one given, or its absence:"
+                    + " give one issued by a CA the server trusts with --cert FILE --key FILE";
         }
         if (m.contains("certificat") || m.contains("pkix")) {
             return ". For a self-signed server, trust its certificate with --ca-cert FILE";

@@ -1,5 +1,6 @@
 package dev.duplex.cli;
 
+import dev.duplex.ClientAuth;
 import dev.duplex.Tls;
 import dev.duplex.WebSocketServer;
 import dev.duplex.cli.bench.BroadcastHandler;
@@ -55,7 +56,9 @@ import picocli.CommandLine.Spec;
             "  duplex serve                       # then open http://127.0.0.1:8080/",
             "  duplex serve --port 0              # a free port, shown at start",
             "  duplex serve --host 0.0.0.0 --static ./public",
-            "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem"
+            "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem",
+            "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem \\",
+            "               --client-ca clients-ca.pem --require-client-cert   # mutual TLS"
         })
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("duplex");
@@ -87,6 +90,21 @@ final class ServeCommand implements Callable<Integer> {
         @Option(names = "--tls-key", paramLabel = "FILE", required = true,
                 description = "PEM private key of that certificate, unencrypted PKCS#8 (privkey.pem).")
         Path key;
+    }
+
+    @ArgGroup(exclusive = false, heading = "%nClient certificates (mutual TLS; needs --tls-cert and --tls-key):%n")
+    ClientCerts clientCerts;
+
+    static final class ClientCerts {
+        @Option(names = "--client-ca", paramLabel = "FILE", required = true,
+                description = "Ask wss:// clients for a certificate and accept those issued by the PEM "
+                        + "CA certificate(s) in FILE (only those, not the system's authorities). "
+                        + "Clients without one still connect unless --require-client-cert.")
+        Path ca;
+
+        @Option(names = "--require-client-cert",
+                description = "Refuse, in the TLS handshake, clients that present no certificate from --client-ca.")
+        boolean required;
     }
 
     @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "16MiB", converter = Sizes.class,
@@ -129,8 +147,14 @@ final class ServeCommand implements Callable<Integer> {
         if (staticDir != null) {
             b.staticFiles(staticDir);
         }
+        if (clientCerts != null && tls == null) {
+            throw usage("--client-ca needs --tls-cert and --tls-key: client certificates are part of TLS (wss://)");
+        }
         if (tls != null) {
-            b.tls(serverTls(tls));
+            b.tls(serverTls(tls, clientCerts));
+        }
+        if (clientCerts != null) {
+            b.clientAuth(clientCerts.required ? ClientAuth.REQUIRED : ClientAuth.OPTIONAL);
         }
         WebSocketServer server;
         try {
@@ -143,8 +167,10 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         String url = (tls != null ? "wss" : "ws") + "://" + format(server.address());
-        log.info("Duplex listening on {} (echo: /echo, chat: /chat, page: /{})", url,
-                staticDir != null ? ", static files: " + staticDir : "");
+        log.info("Duplex listening on {} (echo: /echo, chat: /chat, page: /{}){}", url,
+                staticDir != null ? ", static files: " + staticDir : "",
+                clientCerts == null ? "" : clientCerts.required ? "; client certificates required"
+                        : "; client certificates requested");
         env.lifecycle().serve(server, () -> {
             int open = server.connections().size();
             server.stop(GRACE);
@@ -153,16 +179,21 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SSLContext serverTls(TlsFiles files) {
+    private SSLContext serverTls(TlsFiles files, ClientCerts clients) {
         for (Path p : new Path[] {files.cert, files.key}) {
             if (!Files.isRegularFile(p)) {
                 throw usage((p == files.cert ? "--tls-cert " : "--tls-key ") + p + ": no such file");
             }
         }
+        if (clients != null && !Files.isRegularFile(clients.ca)) {
+            throw usage("--client-ca " + clients.ca + ": no such file");
+        }
         try {
-            return Tls.serverFromPem(files.cert, files.key);
+            return clients == null ? Tls.serverFromPem(files.cert, files.key)
+                    : Tls.serverFromPem(files.cert, files.key, clients.ca);
         } catch (IOException | RuntimeException e) {
-            throw usage("cannot use --tls-cert " + files.cert + " with --tls-key " + files.key + ": " + e.getMessage());
+            throw usage("cannot use --tls-cert " + files.cert + " with --tls-key " + files.key
+                    + (clients == null ? "" : " and --client-ca " + clients.ca) + ": " + e.getMessage());
         }
     }
 

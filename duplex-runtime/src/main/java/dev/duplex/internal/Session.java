@@ -17,9 +17,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +88,14 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         this.core = server
                 ? Connection.server(settings.protocol(), extensions, this, this)
                 : Connection.client(settings.protocol(), extensions, this, this);
+    }
+
+    /** Asked of the engine, which keeps the session anyway: a field here would cost every idle connection. */
+    @Override
+    public Optional<SSLSession> tlsSession() {
+        return endpoint.transport() instanceof TlsTransport tls
+                ? Optional.of(tls.engine().getSession())
+                : Optional.empty();
     }
 
     private static InetSocketAddress address(SocketEndpoint e, boolean remote) {

@@ -1,5 +1,6 @@
 package dev.duplex.internal;
 
+import dev.duplex.ClientAuth;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -73,12 +74,24 @@ public final class TlsTransport implements Transport {
         engine.beginHandshake();
     }
 
-    /** The server side of a wss:// connection accepted on {@code channel}. */
+    /** The server side of a wss:// connection accepted on {@code channel}, asking for no client certificate. */
     public static TlsTransport server(SocketChannel channel, SSLContext context) throws SSLException {
+        return server(channel, context, ClientAuth.NONE);
+    }
+
+    /** The server side of a wss:// connection accepted on {@code channel}. */
+    public static TlsTransport server(SocketChannel channel, SSLContext context, ClientAuth clientAuth)
+            throws SSLException {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters params = engine.getSSLParameters();
         params.setProtocols(protocols(engine));
+        // Each setter clears the other, so exactly one of them may be called.
+        if (clientAuth == ClientAuth.REQUIRED) {
+            params.setNeedClientAuth(true);
+        } else {
+            params.setWantClientAuth(clientAuth == ClientAuth.OPTIONAL);
+        }
         engine.setSSLParameters(params);
         return new TlsTransport(channel, engine);
     }
