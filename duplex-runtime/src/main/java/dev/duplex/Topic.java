@@ -164,7 +164,7 @@ public final class Topic {
             long ok = 0;
             long missed = 0;
             for (Session s : members) {
-                if (joined != null && s.sendJoinedFramesOnLoop(joined)) {
+                if (joined != null && s.sendJoinedFramesOnLoop(joined, batch.size())) {
                     ok += batch.size();
                     continue;
                 }

@@ -61,6 +61,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final ServerContext context;
     private final EventLoop[] loops;
     private final int id = SERVERS.incrementAndGet();
+    private final ServerStats stats;
     private ServerSocketChannel serverChannel;
     private InetSocketAddress bound;
     private Thread acceptor;
@@ -71,6 +72,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.config = b;
         this.context = context;
         this.loops = new EventLoop[b.eventLoops];
+        this.stats = new ServerStats(loops, context.sessions());
     }
 
     /** A builder with safe defaults. */
@@ -120,6 +122,11 @@ public final class WebSocketServer implements AutoCloseable {
     /** The port the server listens on (the one chosen when built with port 0). */
     public int port() {
         return address().getPort();
+    }
+
+    /** Live counts of connections, messages, bytes and close codes, for monitoring. */
+    public ServerStats stats() {
+        return stats;
     }
 
     /** The open WebSocket connections, at this moment. */

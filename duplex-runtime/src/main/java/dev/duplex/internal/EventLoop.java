@@ -49,6 +49,7 @@ public final class EventLoop implements Executor {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final TimerWheel timers;
     private final BufferPool pool = new BufferPool(CHUNK_BYTES, 256);
+    private final LoopStats stats = new LoopStats();
     // Native byte order: unmasking reads it a word at a time, and swapped words do not vectorize.
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(java.nio.ByteOrder.nativeOrder());
     private final CheckedText checkedText = new CheckedText(readBuffer);
@@ -99,6 +100,11 @@ public final class EventLoop implements Executor {
 
     public TimerWheel timers() {
         return timers;
+    }
+
+    /** What this loop's connections have done; counted on this loop's thread. */
+    public LoopStats stats() {
+        return stats;
     }
 
     public BufferPool pool() {

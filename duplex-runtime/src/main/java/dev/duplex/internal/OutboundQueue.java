@@ -195,6 +195,11 @@ public final class OutboundQueue {
         return head == tail && completionHead == completionTail;
     }
 
+    /** Bytes the transport has taken since the queue was made. */
+    public long taken() {
+        return written;
+    }
+
     /** Bytes accepted and not yet on the socket. */
     public long pending() {
         return enqueued - sent;

@@ -141,6 +141,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             deadlines().nextPingNanos = now + settings.pingInterval().toNanos();
         }
         armTimer(now);
+        endpoint.loop().stats().add(LoopStats.OPENED, 1);
         call(() -> handler.onOpen(this));
     }
 
@@ -192,6 +193,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public void onText(ByteBuffer utf8) {
+        endpoint.loop().stats().add(LoopStats.MESSAGES_RECEIVED, 1);
         if (wantsTextBytes) {
             if (dispatch == null) {
                 CheckedText checked = endpoint.loop().checkedText();
@@ -222,6 +224,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
 
     @Override
     public void onBinary(ByteBuffer data) {
+        endpoint.loop().stats().add(LoopStats.MESSAGES_RECEIVED, 1);
         if (dispatch == null) {
             try {
                 handler.onBinary(this, data);
@@ -259,6 +262,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             closeReported = true;
             CloseStatus reported = localFailure != null ? localFailure : status;
             boolean byPeer = localFailure == null && closedByPeer;
+            endpoint.loop().stats().closed(reported.code());
             call(() -> handler.onClose(this, reported.code(), reported.reason(), byPeer));
         }
     }
@@ -363,6 +367,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             }
             return false;
         }
+        endpoint.loop().stats().add(LoopStats.MESSAGES_SENT, 1);
         afterSend(f);
         return true;
     }
@@ -399,6 +404,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             // A close frame would wait behind everything the peer is not reading: cut the
             // connection now, and fail what is queued rather than hold it.
             log.debug("closing {} with 1008: {}", remote, why);
+            endpoint.loop().stats().add(LoopStats.SLOW_CONSUMERS, 1);
             localFailure = new CloseStatus(CloseStatus.POLICY_VIOLATION, "slow consumer");
             open = false;
             endpoint.closeNow(new java.io.IOException(why));
@@ -471,6 +477,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             }
             return PreparedResult.CLOSED;
         }
+        endpoint.loop().stats().add(LoopStats.MESSAGES_SENT, 1);
         if (f != null) {
             afterSend(f);
         } else if (endpoint.pending() >= settings.highWatermark()) {
@@ -486,7 +493,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
      * under the buffer limit. Otherwise queues nothing and returns false; the caller then offers
      * them one by one with {@link #sendPreparedOnLoop}, which decides message by message.
      */
-    public boolean sendJoinedFramesOnLoop(ByteBuffer frames) {
+    public boolean sendJoinedFramesOnLoop(ByteBuffer frames, int messages) {
         if (!!core.hasExtensions() || core.state() != Connection.State.OPEN
                 || endpoint.pending() + frames.remaining() > settings.maxBuffered()) {
             return false;
@@ -497,6 +504,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             return false;
         }
         endpoint.writeShared(frames.duplicate());
+        endpoint.loop().stats().add(LoopStats.MESSAGES_SENT, messages);
         if (endpoint.pending() >= settings.highWatermark()) {
             overHighWatermark = true;
         }

@@ -152,6 +152,7 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
             if (n == 0) {
                 break;
             }
+            loop.stats().add(LoopStats.BYTES_READ, n);
             if (lingering) {
                 continue; // closing: what the peer still sends is read only to be dropped
             }
@@ -223,11 +224,14 @@ public final class SocketEndpoint implements EventLoop.Handler, EventLoop.Flusha
             return;
         }
         boolean done;
+        OutboundQueue q = out;
+        long takenBefore = q == null ? 0 : q.taken();
         try {
-            done = transport.flushPendingOutput() && (!transport.isReady() || out == null || out.flush(transport))
+            done = transport.flushPendingOutput() && (!transport.isReady() || q == null || q.flush(transport))
                     && transport.flushPendingOutput();
-            if (out != null) {
-                out.completeSent(transport); // TLS records taken earlier may have just left
+            if (q != null) {
+                q.completeSent(transport); // TLS records taken earlier may have just left
+                loop.stats().add(LoopStats.BYTES_WRITTEN, q.taken() - takenBefore);
             }
         } catch (IOException e) {
             closeNow(e);
