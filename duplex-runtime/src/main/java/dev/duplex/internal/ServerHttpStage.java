@@ -1,14 +1,23 @@
 package dev.duplex.internal;
 
 import dev.duplex.Route;
+import dev.duplex.UpgradeCheck;
+import dev.duplex.UpgradeDecision;
+import dev.duplex.protocol.extension.Extension;
 import dev.duplex.protocol.handshake.ServerHandshake;
 import dev.duplex.protocol.handshake.ServerHandshakeResult;
 import dev.duplex.protocol.http.HttpHeadException;
 import dev.duplex.protocol.http.HttpHeadParser;
 import dev.duplex.protocol.http.HttpRequestHead;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * route becomes a {@link Session}; any other request gets a real HTTP answer (a static file, the
  * health check, 426 on a WebSocket route, 404) and the connection closes. A head that does not
  * arrive in time (a slowloris peer) is cut off.
+ *
+ * <p>A route with an {@link UpgradeCheck} is asked after the protocol's checks pass. While its
+ * decision is pending the stage stops reading (bytes already read after the head, at most one
+ * read's worth, are kept for the session) and the handshake timer keeps running; the decision is
+ * applied on the loop, and one that comes after the timeout or the socket's close is dropped.
  */
 final class ServerHttpStage implements SocketEndpoint.Stage {
     private static final Logger log = LoggerFactory.getLogger(ServerHttpStage.class);
@@ -26,6 +40,24 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
     private final HttpHeadParser<HttpRequestHead> parser;
     private final TimerWheel.Timer handshakeTimer;
     private boolean done;
+    /** The upgrade waiting for its route's check to decide, or null. */
+    private Deciding deciding;
+
+    /** What an upgrade needs once its check has decided; identity tells a late decision from the current one. */
+    private static final class Deciding {
+        final Route route;
+        final ServerHandshake handshake;
+        final ServerHandshakeResult.Accepted accepted;
+        /** Bytes read after the head (a client that did not wait for the 101), or null. */
+        ByteBuffer early;
+        CompletionStage<UpgradeDecision> stage;
+
+        Deciding(Route route, ServerHandshake handshake, ServerHandshakeResult.Accepted accepted) {
+            this.route = route;
+            this.handshake = handshake;
+            this.accepted = accepted;
+        }
+    }
 
     ServerHttpStage(SocketEndpoint endpoint, ServerContext server) {
         this.endpoint = endpoint;
@@ -37,6 +69,10 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
 
     @Override
     public void onData(ByteBuffer in) {
+        if (deciding != null) {
+            keepEarly(deciding, in); // reading is paused; only what one read had already taken arrives here
+            return;
+        }
         if (done) {
             in.position(in.limit()); // after answering, the rest of the request is of no interest
             return;
@@ -49,7 +85,6 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
             return;
         }
         if (head.isPresent()) {
-            endpoint.loop().timers().cancel(handshakeTimer);
             respond(head.get(), in);
         }
     }
@@ -66,7 +101,12 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
             }
             ServerHandshakeResult result = route.handshake().accept(request);
             if (result instanceof ServerHandshakeResult.Accepted accepted) {
-                upgrade(route.route(), accepted, rest);
+                UpgradeCheck check = route.route().upgradeCheck();
+                if (check == null) {
+                    upgrade(route.route(), accepted, rest, Map.of());
+                } else {
+                    decide(check, route, accepted, path, rest);
+                }
             } else {
                 finish(ByteBuffer.wrap(result.response()));
             }
@@ -108,8 +148,116 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
         return HttpResponses.text(404, "not found: " + path + "\n");
     }
 
-    private void upgrade(Route route, ServerHandshakeResult.Accepted accepted, ByteBuffer rest) {
+    /** Asks the route's check; the answer comes now or later, through {@link #decided}. */
+    private void decide(UpgradeCheck check, ServerContext.RouteHandshake route, ServerHandshakeResult.Accepted accepted,
+                        String path, ByteBuffer rest) {
+        Deciding d = new Deciding(route.route(), route.handshake(), accepted);
+        deciding = d;
         done = true;
+        // Stop reading before asking: a client must wait for the 101, and one that does not
+        // should not make us hold more than the bytes already read.
+        endpoint.pauseReading(true);
+        keepEarly(d, rest);
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) endpoint.transport().channel().getRemoteAddress();
+        } catch (IOException e) {
+            remote = null;
+        }
+        SSLSession tls = endpoint.transport() instanceof TlsTransport t ? t.engine().getSession() : null;
+        UpgradeRequestView request = new UpgradeRequestView(accepted.request(), path, remote, tls);
+        CompletionStage<UpgradeDecision> stage;
+        try {
+            stage = check.check(request);
+        } catch (RuntimeException e) {
+            decided(d, null, e);
+            return;
+        }
+        if (stage == null) {
+            decided(d, null, new NullPointerException("the upgrade check returned null instead of a CompletionStage"));
+            return;
+        }
+        d.stage = stage;
+        EventLoop loop = endpoint.loop();
+        stage.whenComplete((decision, failure) -> {
+            if (loop.inLoop()) {
+                decided(d, decision, failure);
+            } else {
+                loop.execute(() -> decided(d, decision, failure));
+            }
+        });
+    }
+
+    private static void keepEarly(Deciding d, ByteBuffer in) {
+        if (!in.hasRemaining()) {
+            return;
+        }
+        ByteBuffer early = d.early;
+        if (early == null) {
+            early = ByteBuffer.allocate(in.remaining());
+        } else if (early.remaining() < in.remaining()) {
+            early = ByteBuffer.allocate(early.position() + in.remaining()).put(early.flip());
+        }
+        d.early = early.put(in);
+    }
+
+    /** Applies a check's decision; on the loop. */
+    private void decided(Deciding d, UpgradeDecision decision, Throwable failure) {
+        if (deciding != d) {
+            return; // too late: the timeout or a close came first, and released what the upgrade held
+        }
+        deciding = null;
+        if (failure != null || decision == null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            log.warn("the upgrade check of route {} failed on {}; answered 500", d.route.path(), endpoint,
+                    cause != null ? cause : new NullPointerException("the upgrade check's stage completed with null"));
+            closeExtensions(d.accepted);
+            finish(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
+            return;
+        }
+        if (decision instanceof UpgradeDecision.Reject reject) {
+            log.debug("upgrade to {} refused by its check on {}: {}", d.route.path(), endpoint, reject);
+            closeExtensions(d.accepted);
+            finish(HttpResponses.text(reject.status(), reject.reason() + "\n", reject.headers()));
+            return;
+        }
+        UpgradeDecision.Accept accept = (UpgradeDecision.Accept) decision;
+        ServerHandshakeResult.Accepted accepted = d.accepted;
+        if (!accept.headers().isEmpty()) {
+            // The protocol writes extra headers into the 101 itself; asking again gives the same
+            // agreement (the request has not changed) with the headers in their place.
+            ServerHandshakeResult again = d.handshake.accept(accepted.request(), accept.headers());
+            closeExtensions(accepted);
+            if (!(again instanceof ServerHandshakeResult.Accepted a)) {
+                log.warn("route {}: the handshake refused on a second look what it had accepted ({}); answered 500",
+                        d.route.path(), again);
+                finish(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
+                return;
+            }
+            accepted = a;
+        }
+        ByteBuffer early = d.early == null ? ByteBuffer.allocate(0) : d.early.flip();
+        // Resume before the session opens: its handler may pause reading in onOpen, and that must stand.
+        // Nothing is read before upgrade() returns, as we are on the loop.
+        endpoint.pauseReading(false);
+        upgrade(d.route, accepted, early, accept.attributes());
+    }
+
+    private static void closeExtensions(ServerHandshakeResult.Accepted accepted) {
+        for (Extension e : accepted.extensions()) {
+            try {
+                e.close();
+            } catch (RuntimeException ex) {
+                log.debug("closing an extension of a refused upgrade failed", ex);
+            }
+        }
+    }
+
+    private void upgrade(Route route, ServerHandshakeResult.Accepted accepted, ByteBuffer rest,
+                         Map<String, Object> attributes) {
+        done = true;
+        endpoint.loop().timers().cancel(handshakeTimer);
         endpoint.write(ByteBuffer.wrap(accepted.response()));
         // Most targets are the route's path itself: keep the route's string, not a copy per connection.
         String target = accepted.request().target();
@@ -118,6 +266,8 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
         }
         Session session = new Session(endpoint, true, accepted.extensions(), accepted.subprotocol(), target,
                 route.handler(), server.sessionSettings(route.executor()));
+        // Before open(): onOpen already sees what the check learned.
+        attributes.forEach(session::attribute);
         server.opened(session);
         session.open();
         if (rest.hasRemaining()) {
@@ -133,6 +283,15 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
     }
 
     private void onHandshakeTimeout() {
+        Deciding d = deciding;
+        if (d != null) {
+            deciding = null;
+            log.warn("the upgrade check of route {} did not decide within the handshake timeout ({}) on {}; answered 503",
+                    d.route.path(), server.handshakeTimeout(), endpoint);
+            abandon(d);
+            finish(HttpResponses.text(503, "the server did not decide on this upgrade request in time; try again later\n"));
+            return;
+        }
         if (!done) {
             done = true;
             log.debug("closing {}: no complete request head within {}", endpoint, server.handshakeTimeout());
@@ -145,8 +304,21 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
         endpoint.closeNow(null);
     }
 
+    /** Gives up on a pending check: its extensions are released and its stage told, if it listens. */
+    private static void abandon(Deciding d) {
+        closeExtensions(d.accepted);
+        if (d.stage instanceof CompletableFuture<UpgradeDecision> f) {
+            f.cancel(false);
+        }
+    }
+
     @Override
     public void onTransportClosed(Throwable cause) {
+        Deciding d = deciding;
+        if (d != null) {
+            deciding = null;
+            abandon(d);
+        }
         endpoint.loop().timers().cancel(handshakeTimer);
         server.closedBeforeUpgrade(endpoint);
     }
