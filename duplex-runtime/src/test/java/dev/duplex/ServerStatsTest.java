@@ -41,6 +41,8 @@ class ServerStatsTest {
                         ws.sendText("subscribed"); // after the subscription task, on the same loop
                     }
                 })
+                .route(Route.at("/members", EchoServerTest.ECHO)
+                        .withUpgradeCheck(UpgradeCheck.immediate(r -> UpgradeDecision.reject(401, "who are you?"))))
                 .route("/refuse", new WebSocketHandler() {
                     @Override
                     public void onOpen(WebSocket ws) {
@@ -108,6 +110,16 @@ class ServerStatsTest {
         assertThat(stats.messagesReceived()).isEqualTo(2);
         assertThat(stats.slowConsumersClosed()).isZero();
         assertThat(stats.closesByCode()).isEqualTo(Map.of(1000, 1L, 1006, 1L, 4000, 1L));
+    }
+
+    @Test
+    void countsUpgradeRequestsAnsweredWithAnErrorStatus() throws Exception {
+        start();
+        for (String path : new String[] {"/nowhere", "/members"}) {
+            assertThat(client.open(uri(path), new Inbox(), plain)).failsWithin(10, TimeUnit.SECONDS);
+        }
+        eventually(server.stats()::upgradesRefused, 2);
+        assertThat(server.stats().connectionsOpened()).isZero();
     }
 
     @Test

@@ -41,6 +41,11 @@ final class ChatRoom implements WebSocketHandler {
         room.publish("* " + name(ws) + " left");
     }
 
+    /** The room's topic (for metrics). */
+    Topic topic() {
+        return room;
+    }
+
     static String name(WebSocket ws) {
         InetSocketAddress a = ws.remoteAddress();
         String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();

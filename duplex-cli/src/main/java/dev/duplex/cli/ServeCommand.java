@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Spec;
             "  duplex serve                       # then open http://127.0.0.1:8080/",
             "  duplex serve --port 0              # a free port, shown at start",
             "  duplex serve --host 0.0.0.0 --static ./public",
+            "  duplex serve --metrics-port 9464   # Prometheus scrapes http://127.0.0.1:9464/metrics",
             "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem",
             "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem \\",
             "               --client-ca clients-ca.pem --require-client-cert   # mutual TLS"
@@ -112,6 +114,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "Like 1000, 512KiB, 16MiB (default: ${DEFAULT-VALUE}).")
     long maxMessage;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Also serve Prometheus metrics at http://HOST:PORT/metrics: connections, messages, "
+                    + "bytes, close codes, topics, the JVM. A port of its own, so the WebSocket port never "
+                    + "exposes them; 0 picks a free one.")
+    Integer metricsPort;
+
     @Option(names = "--event-loops", paramLabel = "N",
             description = "Event loop threads (default: one per CPU core).")
     Integer eventLoops;
@@ -127,19 +135,24 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw usage("--port must be from 0 to 65535, was " + port);
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw usage("--metrics-port must be from 0 to 65535, was " + metricsPort);
+        }
         if (eventLoops != null && eventLoops < 1) {
             throw usage("--event-loops must be at least 1, was " + eventLoops);
         }
         if (staticDir != null && !Files.isDirectory(staticDir)) {
             throw usage("--static " + staticDir + ": " + (Files.exists(staticDir) ? "not a directory" : "no such directory"));
         }
+        ChatRoom chat = new ChatRoom();
+        BroadcastHandler broadcast = new BroadcastHandler();
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host(host)
                 .port(port)
                 .maxMessageSize(maxMessage)
                 .route("/echo", new EchoHandler())
-                .route("/chat", new ChatRoom())
-                .route("/broadcast", new BroadcastHandler())
+                .route("/chat", chat)
+                .route("/broadcast", broadcast)
                 .page("/", "text/html; charset=utf-8", page());
         if (eventLoops != null) {
             b.eventLoops(eventLoops);
@@ -166,14 +179,33 @@ final class ServeCommand implements Callable<Integer> {
             env.err().flush();
             return 1;
         }
+        MetricsEndpoint metrics = null;
+        if (metricsPort != null) {
+            try {
+                metrics = MetricsEndpoint.start(host, metricsPort, server, List.of(chat.topic(), broadcast.topic()));
+            } catch (IOException | RuntimeException e) {
+                server.stop(Duration.ZERO);
+                env.err().println("duplex: cannot serve metrics on " + host + ":" + metricsPort + ": " + e.getMessage()
+                        + ". Pick another port with --metrics-port, or 0 for a free one.");
+                env.err().flush();
+                return 1;
+            }
+        }
         String url = (tls != null ? "wss" : "ws") + "://" + format(server.address());
         log.info("Duplex listening on {} (echo: /echo, chat: /chat, page: /{}){}", url,
                 staticDir != null ? ", static files: " + staticDir : "",
                 clientCerts == null ? "" : clientCerts.required ? "; client certificates required"
                         : "; client certificates requested");
+        if (metrics != null) {
+            log.info("Metrics for Prometheus at http://{}/metrics", format(metrics.address()));
+        }
+        MetricsEndpoint endpoint = metrics;
         env.lifecycle().serve(server, () -> {
             int open = server.connections().size();
             server.stop(GRACE);
+            if (endpoint != null) {
+                endpoint.close();
+            }
             log.info("Duplex stopped on {} ({} connection{} closed with 1001 Going Away)", url, open, open == 1 ? "" : "s");
         });
         return 0;

@@ -96,7 +96,7 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
         ServerContext.RouteHandshake route = server.route(path);
         if (ServerHandshake.isUpgradeRequest(request)) {
             if (route == null) {
-                finish(HttpResponses.text(404, "no WebSocket endpoint at " + path + "\n"));
+                refuseUpgrade(HttpResponses.text(404, "no WebSocket endpoint at " + path + "\n"));
                 return;
             }
             ServerHandshakeResult result = route.handshake().accept(request);
@@ -108,7 +108,7 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
                     decide(check, route, accepted, path, rest);
                 }
             } else {
-                finish(ByteBuffer.wrap(result.response()));
+                refuseUpgrade(ByteBuffer.wrap(result.response()));
             }
             return;
         }
@@ -213,13 +213,13 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
             log.warn("the upgrade check of route {} failed on {}; answered 500", d.route.path(), endpoint,
                     cause != null ? cause : new NullPointerException("the upgrade check's stage completed with null"));
             closeExtensions(d.accepted);
-            finish(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
+            refuseUpgrade(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
             return;
         }
         if (decision instanceof UpgradeDecision.Reject reject) {
             log.debug("upgrade to {} refused by its check on {}: {}", d.route.path(), endpoint, reject);
             closeExtensions(d.accepted);
-            finish(HttpResponses.text(reject.status(), reject.reason() + "\n", reject.headers()));
+            refuseUpgrade(HttpResponses.text(reject.status(), reject.reason() + "\n", reject.headers()));
             return;
         }
         UpgradeDecision.Accept accept = (UpgradeDecision.Accept) decision;
@@ -232,7 +232,7 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
             if (!(again instanceof ServerHandshakeResult.Accepted a)) {
                 log.warn("route {}: the handshake refused on a second look what it had accepted ({}); answered 500",
                         d.route.path(), again);
-                finish(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
+                refuseUpgrade(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
                 return;
             }
             accepted = a;
@@ -275,6 +275,12 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
         }
     }
 
+    /** Answers an upgrade request with an error status instead of 101, and counts it. */
+    private void refuseUpgrade(ByteBuffer response) {
+        endpoint.loop().stats().add(LoopStats.UPGRADES_REFUSED, 1);
+        finish(response);
+    }
+
     private void finish(ByteBuffer response) {
         done = true;
         endpoint.loop().timers().cancel(handshakeTimer);
@@ -289,7 +295,7 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
             log.warn("the upgrade check of route {} did not decide within the handshake timeout ({}) on {}; answered 503",
                     d.route.path(), server.handshakeTimeout(), endpoint);
             abandon(d);
-            finish(HttpResponses.text(503, "the server did not decide on this upgrade request in time; try again later\n"));
+            refuseUpgrade(HttpResponses.text(503, "the server did not decide on this upgrade request in time; try again later\n"));
             return;
         }
         if (!done) {

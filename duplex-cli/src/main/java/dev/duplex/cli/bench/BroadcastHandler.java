@@ -16,6 +16,11 @@ import java.nio.ByteBuffer;
 public final class BroadcastHandler implements WebSocketHandler {
     private final Topic topic = new Topic("broadcast");
 
+    /** The topic subscribers listen on (for metrics). */
+    public Topic topic() {
+        return topic;
+    }
+
     @Override
     public void onOpen(WebSocket ws) {
         if (!isPublisher(ws.requestUri())) {
