@@ -7,7 +7,8 @@
 //   perMessageDeflate OPTIONS (threshold, serverNoContextTakeover, clientNoContextTakeover...);
 //   without it compression is off, as before; {"tls": {"ca": F, "cert": F, "key": F, "version": V}}
 //   makes a wss:// client trust the PEM file ca and present cert and key (mutual TLS), with at
-//   most TLS version V ("TLSv1.2"/"TLSv1.3"); each field is optional
+//   most TLS version V ("TLSv1.2"/"TLSv1.3"); each field is optional; {"headers": {NAME: VALUE}}
+//   adds request headers to a client's upgrade request (Authorization, Cookie...)
 //
 // Commands, one JSON object a line on stdin, act on the open connection:
 //   {"op":"text","data":S} {"op":"binary","b64":B} {"op":"bigText","reps":N} {"op":"bigBinary","size":N}
@@ -136,7 +137,8 @@ function tlsOptions(tls) {
 }
 
 if (mode === 'client') {
-  attachWhenOpen(new WebSocket(target, Object.assign({ maxPayload, perMessageDeflate }, tlsOptions(options.tls))));
+  attachWhenOpen(new WebSocket(target, Object.assign({ maxPayload, perMessageDeflate, headers: options.headers || {} },
+    tlsOptions(options.tls))));
 } else if (mode === 'server') {
   const wss = new WebSocket.Server({ host: '127.0.0.1', port: Number(target), maxPayload, perMessageDeflate });
   wss.on('listening', () => emit({ ev: 'listening', port: wss.address().port }));
@@ -152,5 +154,11 @@ function attachWhenOpen(ws) {
   ws.on('upgrade', (res) => { header = res.headers['sec-websocket-extensions'] || ''; });
   ws.on('open', () => attach(ws, true, { header }));
   ws.on('error', (err) => emit({ ev: 'error', message: String(err && err.message || err) }));
-  ws.on('unexpected-response', (req, res) => emit({ ev: 'error', message: 'unexpected response ' + res.statusCode }));
+  ws.on('unexpected-response', (req, res) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk) => { body += chunk; });
+    res.on('end', () => emit({ ev: 'error', message: 'unexpected response ' + res.statusCode,
+      challenge: res.headers['www-authenticate'] || '', body }));
+  });
 }

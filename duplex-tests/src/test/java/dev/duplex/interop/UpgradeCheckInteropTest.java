@@ -83,6 +83,26 @@ class UpgradeCheckInteropTest {
         assertThat(received).isEmpty();
     }
 
+    @Test
+    void nodeWsWithATokenIsAdmittedAndWithoutOneSees401TheChallengeAndTheReason() throws Exception {
+        Peers.require(Peers.NODE_WS);
+        try (ScriptPeer admitted = ScriptPeer.node("client", uri().toString(),
+                "{\"headers\":{\"Authorization\":\"Bearer alice-token\"}}")) {
+            admitted.expect("open");
+            admitted.sendText("hi from node");
+            assertThat(admitted.expect("text").str("data")).isEqualTo("alice: hi from node");
+            admitted.close(1000, "done");
+            assertThat(admitted.expect("close").num("code")).isEqualTo(1000);
+        }
+        try (ScriptPeer refused = ScriptPeer.node("client", uri().toString(),
+                "{\"headers\":{\"Authorization\":\"Bearer wrong\"}}")) {
+            Event error = refused.expect("error");
+            assertThat(error.str("message")).isEqualTo("unexpected response 401");
+            assertThat(error.str("challenge")).isEqualTo("Bearer realm=\"chat\"");
+            assertThat(error.str("body")).isEqualTo("send Authorization: Bearer <token>\n");
+        }
+    }
+
     private final class Collecting implements java.net.http.WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
 
