@@ -377,6 +377,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     private static String hint(String message) {
         String m = message.toLowerCase(Locale.ROOT);
+        if (m.contains("answered 401")) {
+            return ". The server wants credentials: send them with -H 'Authorization: ...' (or a cookie, -H 'Cookie: ...')";
+        }
         if (m.contains("403")) {
             return ". The server refused this client (often its Origin policy); check -H 'Origin: ...'";
         }

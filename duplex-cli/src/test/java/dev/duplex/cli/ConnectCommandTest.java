@@ -3,6 +3,8 @@ package dev.duplex.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.duplex.Route;
+import dev.duplex.UpgradeCheck;
+import dev.duplex.UpgradeDecision;
 import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import dev.duplex.WebSocketServer;
@@ -88,6 +90,9 @@ class ConnectCommandTest {
                         recordedClose.complete(code + " " + reason);
                     }
                 }).withSubprotocols("chat.v2"))
+                .route(Route.at("/private", new EchoHandler()).withUpgradeCheck(UpgradeCheck.immediate(r ->
+                        r.header("Authorization").orElse("").equals("Bearer s3cret") ? UpgradeDecision.accept()
+                                : UpgradeDecision.reject(401, "send a token"))))
                 .build().start();
     }
 
@@ -143,6 +148,18 @@ class ConnectCommandTest {
         Cli.Result refused = Cli.run("", "connect", "-H", "Origin: http://evil.example", url("/echo"));
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("403");
+    }
+
+    @Test
+    void aRefusedUpgradeShowsTheStatusTheServersReasonAndWhatToDo() {
+        Cli.Result refused = Cli.run("", "connect", url("/private"));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("answered 401 Unauthorized instead of 101 Switching Protocols: send a token")
+                .contains("-H 'Authorization: ...'");
+
+        Cli.Result admitted = Cli.run("hello\n", "connect", "-H", "Authorization: Bearer s3cret", url("/private"));
+        assertThat(admitted.out()).contains("hello");
+        assertThat(admitted.exit()).isZero();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.duplex.internal;
 
+import dev.duplex.HandshakeRefusedException;
 import dev.duplex.WebSocket;
 import dev.duplex.WebSocketHandler;
 import dev.duplex.protocol.handshake.ClientHandshake;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,9 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
     private final Duration handshakeTimeout;
     private SocketEndpoint endpoint;
     private String phase = "connecting";
+    /** A response other than 101 whose body is still arriving, or null. */
+    private HttpResponseHead refusal;
+    private ByteBuffer refusalBody;
 
     public ClientHandshakeStage(EventLoop loop, SocketChannel channel, Function<SocketChannel, Transport> transports,
                                 ClientHandshake handshake, URI uri, WebSocketHandler handler, SessionSettings settings,
@@ -104,11 +109,15 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
 
     @Override
     public void onData(ByteBuffer in) {
+        if (refusal != null) {
+            takeBody(in);
+            return;
+        }
         if (result.isDone()) {
             in.position(in.limit());
             return;
         }
-        Optional<HttpResponseHead> head;
+        Optional<HttpResponseHead> head = Optional.empty();
         ClientHandshakeResult accepted;
         try {
             head = parser.parse(in);
@@ -120,7 +129,11 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
             fail(new IOException("the server's handshake response is malformed: " + e.getMessage(), e));
             return;
         } catch (HandshakeException e) {
-            fail(new IOException("the server refused the WebSocket handshake: " + e.getMessage(), e));
+            if (e.kind() == HandshakeException.Kind.UNEXPECTED_STATUS && head.get().statusCode() != 101) {
+                refused(head.get(), in);
+            } else {
+                fail(new IOException("the server refused the WebSocket handshake: " + e.getMessage(), e));
+            }
             return;
         }
         loop.timers().cancel(timeout);
@@ -132,17 +145,68 @@ public final class ClientHandshakeStage implements SocketEndpoint.Stage, EventLo
         }
     }
 
+    /**
+     * Reads what the server says about its refusal: the body of its Content-Length, up to
+     * {@link HandshakeRefusedException#MAX_BODY} bytes and within the handshake timeout; without
+     * a Content-Length, only what came with the head (waiting for the close could take long).
+     */
+    private void refused(HttpResponseHead head, ByteBuffer in) {
+        long length = head.headers().first("Transfer-Encoding").isPresent() ? -1
+                : head.headers().first("Content-Length").map(ClientHandshakeStage::parseLength).orElse(-1L);
+        int wanted = (int) Math.min(length < 0 ? in.remaining() : length, HandshakeRefusedException.MAX_BODY);
+        refusal = head;
+        refusalBody = ByteBuffer.allocate(wanted);
+        takeBody(in);
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void takeBody(ByteBuffer in) {
+        int n = Math.min(in.remaining(), refusalBody.remaining());
+        refusalBody.put(in.slice().limit(n));
+        in.position(in.limit()); // beyond the body: of no interest
+        if (!refusalBody.hasRemaining()) {
+            endRefusal();
+        }
+    }
+
+    private void endRefusal() {
+        HttpResponseHead head = refusal;
+        String body = new String(refusalBody.array(), 0, refusalBody.position(), StandardCharsets.UTF_8);
+        refusal = null;
+        refusalBody = null;
+        fail(new HandshakeRefusedException(head.statusCode(), head.reason(), head.headers(), body));
+    }
+
     @Override
     public void onEnd() {
+        if (refusal != null) {
+            endRefusal();
+            return;
+        }
         fail(new IOException("the server closed the connection while " + phase));
     }
 
     @Override
     public void onTransportClosed(Throwable cause) {
+        if (refusal != null) {
+            endRefusal();
+            return;
+        }
         fail(cause instanceof IOException io ? io : new IOException("connection closed while " + phase, cause));
     }
 
     private void onTimeout() {
+        if (refusal != null) {
+            endRefusal(); // the body came too slowly: what arrived will do
+            return;
+        }
         fail(new java.net.SocketTimeoutException("timed out " + phase + " to " + uri));
     }
 
