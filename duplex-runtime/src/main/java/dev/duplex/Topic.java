@@ -35,6 +35,8 @@ public final class Topic {
     private final AtomicInteger size = new AtomicInteger();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    // Written under this topic's lock, read without it on every publish.
+    private volatile Relay relay;
 
     public Topic(String name) {
         this.name = name;
@@ -76,12 +78,64 @@ public final class Topic {
     }
 
     /**
-     * Sends {@code message} to every subscriber. Returns at once; delivery happens on the event
-     * loops.
+     * Sees every message published on a topic, so that something outside this process (a broker
+     * such as duplex-redis) can carry it to other processes. Called on the publishing thread,
+     * which may be an event loop: it must not block and should not throw.
+     */
+    @FunctionalInterface
+    public interface Relay {
+        /**
+         * {@code message} was published on {@code topic}; {@code payload} is its unframed,
+         * uncompressed content (read-only, valid after the call: it is never modified).
+         */
+        void published(Topic topic, PreparedMessage message, ByteBuffer payload);
+    }
+
+    /**
+     * Hands every later {@link #publish} to {@code relay} as well as to this process's subscribers.
+     * A topic has at most one relay, so that a message cannot leave twice by accident.
+     *
+     * @throws IllegalStateException if another relay is already set
+     */
+    public synchronized void setRelay(Relay relay) {
+        if (relay == null) {
+            throw new NullPointerException("relay; use removeRelay to stop relaying");
+        }
+        if (this.relay != null && this.relay != relay) {
+            throw new IllegalStateException("topic " + name + " is already relayed by " + this.relay
+                    + "; remove that relay first");
+        }
+        this.relay = relay;
+    }
+
+    /** Stops handing publishes to {@code relay}; does nothing if it is not this topic's relay. */
+    public synchronized void removeRelay(Relay relay) {
+        if (this.relay == relay) {
+            this.relay = null;
+        }
+    }
+
+    /**
+     * Sends {@code message} to every subscriber, and hands it to the topic's {@link Relay} if it
+     * has one. Returns at once; delivery happens on the event loops.
+     *
+     * @return how many connections (of this process) were subscribed when it was published
+     */
+    public int publish(PreparedMessage message) {
+        Relay r = relay;
+        if (r != null) {
+            r.published(this, message, message.payload());
+        }
+        return publishLocally(message);
+    }
+
+    /**
+     * Sends {@code message} to this process's subscribers only, not to the relay: for a relay
+     * delivering what another process published.
      *
      * @return how many connections were subscribed when it was published
      */
-    public int publish(PreparedMessage message) {
+    public int publishLocally(PreparedMessage message) {
         for (LoopGroup g : groups.values()) {
             g.offer(message);
         }

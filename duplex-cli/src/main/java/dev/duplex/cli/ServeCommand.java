@@ -4,15 +4,21 @@ import dev.duplex.ClientAuth;
 import dev.duplex.Tls;
 import dev.duplex.WebSocketServer;
 import dev.duplex.cli.bench.BroadcastHandler;
+import dev.duplex.redis.RedisBridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +64,7 @@ import picocli.CommandLine.Spec;
             "  duplex serve --port 0              # a free port, shown at start",
             "  duplex serve --host 0.0.0.0 --static ./public",
             "  duplex serve --metrics-port 9464   # Prometheus scrapes http://127.0.0.1:9464/metrics",
+            "  duplex serve --redis redis://127.0.0.1:6379   # chat across servers sharing it",
             "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem",
             "  duplex serve --port 8443 --tls-cert fullchain.pem --tls-key privkey.pem \\",
             "               --client-ca clients-ca.pem --require-client-cert   # mutual TLS"
@@ -120,6 +127,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "exposes them; 0 picks a free one.")
     Integer metricsPort;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Share /chat and /broadcast with every other duplex serve using the Redis at URI "
+                    + "(redis://HOST:PORT): a message sent to one server reaches the clients of all. "
+                    + "Redis must answer at start; if it goes away later, each server goes on alone and "
+                    + "reconnects.")
+    URI redis;
+
     @Option(names = "--event-loops", paramLabel = "N",
             description = "Event loop threads (default: one per CPU core).")
     Integer eventLoops;
@@ -169,10 +183,33 @@ final class ServeCommand implements Callable<Integer> {
         if (clientCerts != null) {
             b.clientAuth(clientCerts.required ? ClientAuth.REQUIRED : ClientAuth.OPTIONAL);
         }
+        RedisBridge bridge = null;
+        if (redis != null) {
+            try {
+                bridge = RedisBridge.connect(redis);
+            } catch (IllegalArgumentException e) {
+                throw usage("--redis " + e.getMessage());
+            } catch (IllegalStateException e) {
+                env.err().println("duplex: " + e.getMessage());
+                env.err().flush();
+                return 1;
+            }
+            try {
+                // Once serve says it listens, other servers' messages arrive: wait for Redis to confirm.
+                CompletableFuture.allOf(bridge.attach(chat.topic()), bridge.attach(broadcast.topic()))
+                        .get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("Redis has not confirmed the subscriptions to /chat and /broadcast in 5 s; "
+                        + "messages from other servers may start a little later");
+            }
+        }
         WebSocketServer server;
         try {
             server = b.build().start();
         } catch (UncheckedIOException e) {
+            if (bridge != null) {
+                bridge.close();
+            }
             String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
             env.err().println("duplex: cannot listen on " + host + ":" + port + ": " + cause
                     + ". Is another program using the port? Pick another with --port, or --port 0 for a free one.");
@@ -185,6 +222,9 @@ final class ServeCommand implements Callable<Integer> {
                 metrics = MetricsEndpoint.start(host, metricsPort, server, List.of(chat.topic(), broadcast.topic()));
             } catch (IOException | RuntimeException e) {
                 server.stop(Duration.ZERO);
+                if (bridge != null) {
+                    bridge.close();
+                }
                 env.err().println("duplex: cannot serve metrics on " + host + ":" + metricsPort + ": " + e.getMessage()
                         + ". Pick another port with --metrics-port, or 0 for a free one.");
                 env.err().flush();
@@ -199,12 +239,19 @@ final class ServeCommand implements Callable<Integer> {
         if (metrics != null) {
             log.info("Metrics for Prometheus at http://{}/metrics", format(metrics.address()));
         }
+        if (bridge != null) {
+            log.info("Sharing /chat and /broadcast through {}", bridge);
+        }
         MetricsEndpoint endpoint = metrics;
+        RedisBridge shared = bridge;
         env.lifecycle().serve(server, () -> {
             int open = server.connections().size();
             server.stop(GRACE);
             if (endpoint != null) {
                 endpoint.close();
+            }
+            if (shared != null) {
+                shared.close();
             }
             log.info("Duplex stopped on {} ({} connection{} closed with 1001 Going Away)", url, open, open == 1 ? "" : "s");
         });
