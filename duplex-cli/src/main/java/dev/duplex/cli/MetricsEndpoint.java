@@ -5,6 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.duplex.Topic;
 import dev.duplex.WebSocketServer;
 import dev.duplex.micrometer.DuplexMetrics;
+import dev.duplex.redis.RedisBridge;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code duplex serve --metrics-port}: Prometheus metrics at {@code /metrics} on a port of their
@@ -39,11 +44,16 @@ final class MetricsEndpoint implements AutoCloseable {
         this.gc = gc;
     }
 
-    static MetricsEndpoint start(String host, int port, WebSocketServer server, List<Topic> topics) throws IOException {
+    /** Starts serving; {@code redis} is the bridge to other servers, or null. */
+    static MetricsEndpoint start(String host, int port, WebSocketServer server, List<Topic> topics, RedisBridge redis)
+            throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DuplexMetrics metrics = DuplexMetrics.of(server);
         topics.forEach(metrics::topic);
         metrics.bindTo(registry);
+        if (redis != null) {
+            bindRedis(registry, redis);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -62,6 +72,38 @@ final class MetricsEndpoint implements AutoCloseable {
         http.setExecutor(thread);
         http.start();
         return new MetricsEndpoint(http, thread, gc);
+    }
+
+    /** The bridge's counts: what crossed to and from Redis, what was lost, and the outages. */
+    private static void bindRedis(MeterRegistry registry, RedisBridge redis) {
+        Gauge.builder("duplex.redis.connected", redis, r -> r.stats().connected() ? 1 : 0)
+                .description("Whether the Redis connection is up (1) or not (0)").register(registry);
+        Gauge.builder("duplex.redis.queued", redis, r -> r.stats().queued())
+                .description("Messages waiting to be published to Redis").register(registry);
+        redisCounter(registry, redis, "duplex.redis.messages", "Messages published to Redis", "direction", "published",
+                RedisBridge.Stats::published);
+        redisCounter(registry, redis, "duplex.redis.messages", "Messages received from other servers", "direction",
+                "received", RedisBridge.Stats::received);
+        redisCounter(registry, redis, "duplex.redis.dropped", "Messages lost on the way", "reason", "queue-full",
+                RedisBridge.Stats::droppedQueueFull);
+        redisCounter(registry, redis, "duplex.redis.dropped", "Messages lost on the way", "reason", "disconnected",
+                RedisBridge.Stats::droppedDisconnected);
+        redisCounter(registry, redis, "duplex.redis.dropped", "Messages lost on the way", "reason", "oversize",
+                RedisBridge.Stats::oversize);
+        redisCounter(registry, redis, "duplex.redis.dropped", "Messages lost on the way", "reason", "malformed",
+                RedisBridge.Stats::malformed);
+        redisCounter(registry, redis, "duplex.redis.outages", "Times the Redis connection was lost", null, null,
+                RedisBridge.Stats::outages);
+    }
+
+    private static void redisCounter(MeterRegistry registry, RedisBridge redis, String name, String description,
+            String tag, String value, ToLongFunction<RedisBridge.Stats> count) {
+        FunctionCounter.Builder<RedisBridge> b = FunctionCounter.builder(name, redis,
+                r -> count.applyAsLong(r.stats())).description(description);
+        if (tag != null) {
+            b.tag(tag, value);
+        }
+        b.register(registry);
     }
 
     private static void answer(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {

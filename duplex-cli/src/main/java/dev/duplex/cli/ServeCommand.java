@@ -219,7 +219,8 @@ final class ServeCommand implements Callable<Integer> {
         MetricsEndpoint metrics = null;
         if (metricsPort != null) {
             try {
-                metrics = MetricsEndpoint.start(host, metricsPort, server, List.of(chat.topic(), broadcast.topic()));
+                metrics = MetricsEndpoint.start(host, metricsPort, server, List.of(chat.topic(), broadcast.topic()),
+                        bridge);
             } catch (IOException | RuntimeException e) {
                 server.stop(Duration.ZERO);
                 if (bridge != null) {

@@ -11,6 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +75,12 @@ class RedisServeTest {
     @Test
     void twoServersOnOneRedisChatTogether() throws Exception {
         String uri = "redis://127.0.0.1:" + redisPort;
-        try (Cli.Serve one = Cli.Serve.start("serve", "--port", "0", "--redis", uri);
+        int metricsPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            metricsPort = s.getLocalPort();
+        }
+        try (Cli.Serve one = Cli.Serve.start("serve", "--port", "0", "--redis", uri,
+                "--metrics-port", String.valueOf(metricsPort));
              Cli.Serve two = Cli.Serve.start("serve", "--port", "0", "--redis", uri)) {
             Inbox alice = new Inbox();
             WebSocket a = open(one, alice);
@@ -91,6 +99,16 @@ class RedisServeTest {
             b.sendBinary(new byte[] {1, 2, 3});
             assertThat(bob.next()).isEqualTo(new byte[] {1, 2, 3});
             assertThat(alice.next()).isEqualTo(new byte[] {1, 2, 3});
+
+            // Server one published alice's join and line, and received bob's join and binary.
+            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(scrape).contains("duplex_redis_connected 1.0")
+                    .contains("duplex_redis_messages_total{direction=\"published\"} 2.0")
+                    .contains("duplex_redis_messages_total{direction=\"received\"} 2.0")
+                    .contains("duplex_redis_dropped_total{reason=\"queue-full\"} 0.0")
+                    .contains("duplex_redis_outages_total 0.0");
 
             assertThat(one.stop()).isZero();
             assertThat(two.stop()).isZero();
