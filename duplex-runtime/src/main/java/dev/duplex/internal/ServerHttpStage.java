@@ -225,17 +225,14 @@ final class ServerHttpStage implements SocketEndpoint.Stage {
         UpgradeDecision.Accept accept = (UpgradeDecision.Accept) decision;
         ServerHandshakeResult.Accepted accepted = d.accepted;
         if (!accept.headers().isEmpty()) {
-            // The protocol writes extra headers into the 101 itself; asking again gives the same
-            // agreement (the request has not changed) with the headers in their place.
-            ServerHandshakeResult again = d.handshake.accept(accepted.request(), accept.headers());
-            closeExtensions(accepted);
-            if (!(again instanceof ServerHandshakeResult.Accepted a)) {
-                log.warn("route {}: the handshake refused on a second look what it had accepted ({}); answered 500",
-                        d.route.path(), again);
+            try {
+                accepted = d.handshake.withResponseHeaders(accepted, accept.headers()); // same agreement, no new one
+            } catch (IllegalArgumentException e) { // UpgradeDecision refuses these names already; never a hang
+                log.warn("route {}: the upgrade check's headers cannot go into the 101; answered 500", d.route.path(), e);
+                closeExtensions(accepted);
                 refuseUpgrade(HttpResponses.text(500, "the server could not decide on this upgrade request\n"));
                 return;
             }
-            accepted = a;
         }
         ByteBuffer early = d.early == null ? ByteBuffer.allocate(0) : d.early.flip();
         // Resume before the session opens: its handler may pause reading in onOpen, and that must stand.

@@ -142,10 +142,31 @@ public final class ServerHandshake {
             return badHandshake(e.getMessage());
         }
 
+        return new ServerHandshakeResult.Accepted(request, subprotocol, agreed,
+                response101(request, subprotocol, agreed, extraResponseHeaders));
+    }
+
+    /**
+     * {@code accepted} with {@code extraResponseHeaders} added to its 101: the same agreement and
+     * the same extensions, for headers decided after the checks passed (by an application that
+     * looks at the request first). Nothing is negotiated again.
+     *
+     * @throws IllegalArgumentException if {@code extraResponseHeaders} names a header the
+     *                                  handshake writes itself
+     */
+    public ServerHandshakeResult.Accepted withResponseHeaders(ServerHandshakeResult.Accepted accepted,
+                                                              HttpHeaders extraResponseHeaders) {
+        checkExtraHeaders(extraResponseHeaders);
+        return new ServerHandshakeResult.Accepted(accepted.request(), accepted.subprotocol(), accepted.extensions(),
+                response101(accepted.request(), accepted.subprotocol(), accepted.extensions(), extraResponseHeaders));
+    }
+
+    private byte[] response101(HttpRequestHead request, String subprotocol, List<Extension> agreed, HttpHeaders extra) {
         HttpHeaders.Builder response = HttpHeaders.builder()
                 .add(UPGRADE, WebSocketHeaders.WEBSOCKET)
                 .add(CONNECTION, "Upgrade")
-                .add(SEC_WEBSOCKET_ACCEPT, HandshakeKeys.acceptFor(headers.first(SEC_WEBSOCKET_KEY).orElseThrow()));
+                .add(SEC_WEBSOCKET_ACCEPT,
+                        HandshakeKeys.acceptFor(request.headers().first(SEC_WEBSOCKET_KEY).orElseThrow()));
         if (subprotocol != null) {
             response.add(SEC_WEBSOCKET_PROTOCOL, subprotocol);
         }
@@ -156,9 +177,8 @@ public final class ServerHandshake {
             }
             response.add(SEC_WEBSOCKET_EXTENSIONS, ExtensionOffer.format(terms));
         }
-        response.addAll(responseHeaders).addAll(extraResponseHeaders);
-        byte[] bytes = HttpResponseHead.of(HttpStatus.SWITCHING_PROTOCOLS, response.build()).toBytes();
-        return new ServerHandshakeResult.Accepted(request, subprotocol, agreed, bytes);
+        response.addAll(responseHeaders).addAll(extra);
+        return HttpResponseHead.of(HttpStatus.SWITCHING_PROTOCOLS, response.build()).toBytes();
     }
 
     /** The rules of RFC 6455 §4.2.1 that need no negotiation, in the order documented above. */

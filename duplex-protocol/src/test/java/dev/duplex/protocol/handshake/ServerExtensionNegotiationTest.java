@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.duplex.protocol.extension.Extension;
 import dev.duplex.protocol.extension.ExtensionOffer;
+import dev.duplex.protocol.http.HttpHeaders;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,22 @@ class ServerExtensionNegotiationTest {
         assertThat(accepted.extensions()).hasSize(1);
         assertThat(accepted.extensions().get(0).rsvBits()).isEqualTo(Extension.RSV2);
         assertThat(text(accepted.response())).contains("\r\nSec-WebSocket-Extensions: x-test; level=3; quick\r\n");
+    }
+
+    /** Headers decided after the checks (an application's upgrade check) join the same agreement. */
+    @Test
+    void responseHeadersAddedLaterKeepTheAgreementAndItsExtensions() {
+        ServerHandshake server = ServerHandshake.builder().extensions(List.of(xTest)).build();
+        ServerHandshakeResult.Accepted first =
+                (ServerHandshakeResult.Accepted) server.accept(validWith("Sec-WebSocket-Extensions: x-test; level=3"));
+
+        ServerHandshakeResult.Accepted later = server.withResponseHeaders(first, HttpHeaders.of("Set-Cookie", "id=7"));
+
+        assertThat(later.extensions()).containsExactlyElementsOf(first.extensions()); // the same instances
+        assertThat(later.subprotocol()).isEqualTo(first.subprotocol());
+        assertThat(text(later.response())).isEqualTo(text(first.response()).replace("\r\n\r\n", "\r\nSet-Cookie: id=7\r\n\r\n"));
+        assertThatThrownBy(() -> server.withResponseHeaders(first, HttpHeaders.of("Sec-WebSocket-Extensions", "x")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
