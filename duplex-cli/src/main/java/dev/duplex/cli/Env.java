@@ -64,6 +64,9 @@ public final class Env {
         /** Registers {@code action} to run if the process is asked to stop (Ctrl-C, SIGTERM). */
         void onInterrupt(Runnable action);
 
+        /** Told where {@code serve --metrics-port} serves metrics, before {@link #serve}; the port 0 chose. */
+        default void metricsAt(java.net.InetSocketAddress address) {}
+
         /** The real process: a shutdown hook stops the server; the calling thread waits for it. */
         static Lifecycle jvm() {
             return new Lifecycle() {

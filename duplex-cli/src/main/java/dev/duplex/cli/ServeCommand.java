@@ -239,6 +239,7 @@ final class ServeCommand implements Callable<Integer> {
                         : "; client certificates requested");
         if (metrics != null) {
             log.info("Metrics for Prometheus at http://{}/metrics", format(metrics.address()));
+            env.lifecycle().metricsAt(metrics.address());
         }
         if (bridge != null) {
             log.info("Sharing /chat and /broadcast through {}", bridge);

@@ -57,6 +57,7 @@ final class Cli {
     static final class Serve implements AutoCloseable {
         final CompletableFuture<WebSocketServer> started = new CompletableFuture<>();
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        final CompletableFuture<java.net.InetSocketAddress> metrics = new CompletableFuture<>();
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -73,6 +74,11 @@ final class Cli {
 
                 @Override
                 public void onInterrupt(Runnable action) {
+                }
+
+                @Override
+                public void metricsAt(java.net.InetSocketAddress address) {
+                    s.metrics.complete(address);
                 }
             });
             Thread t = new Thread(() -> {
@@ -97,6 +103,11 @@ final class Cli {
 
         int port() {
             return server().port();
+        }
+
+        /** The port of {@code --metrics-port} (given as 0, say): where serve serves metrics. */
+        int metricsPort() {
+            return metrics.getNow(null).getPort();
         }
 
         /** Stops as Ctrl-C would; returns the exit status. */

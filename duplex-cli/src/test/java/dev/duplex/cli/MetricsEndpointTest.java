@@ -21,9 +21,9 @@ class MetricsEndpointTest {
 
     @Test
     void servesPrometheusMetricsOnTheirOwnPort() throws Exception {
-        int metricsPort = freePort();
-        try (Cli.Serve serve = Cli.Serve.start("serve", "--port", "0", "--metrics-port", String.valueOf(metricsPort));
+        try (Cli.Serve serve = Cli.Serve.start("serve", "--port", "0", "--metrics-port", "0");
                 WebSocketClient client = WebSocketClient.create(1)) {
+            int metricsPort = serve.metricsPort();
             Inbox inbox = new Inbox();
             WebSocket ws = client.open(URI.create("ws://127.0.0.1:" + serve.port() + "/echo"), inbox,
                     ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
@@ -70,10 +70,4 @@ class MetricsEndpointTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A port free a moment ago; serve binds it right after, on loopback only. */
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -656,8 +656,8 @@ public final class RedisBridge implements AutoCloseable {
             } else {
                 m = PreparedMessage.binary(ByteBuffer.wrap(body, Envelope.HEADER, length));
             }
+            received.increment(); // before the subscribers can see it, so that a count read after them is whole
             topic.publishLocally(m);
-            received.increment();
         }
     }
 

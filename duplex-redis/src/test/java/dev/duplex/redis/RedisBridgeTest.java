@@ -86,6 +86,8 @@ class RedisBridgeTest {
         assertThat(onB.next()).isEqualTo("end");
         assertThat(onA.messages).isEmpty();
 
+        // A counts a publish once Redis has answered it, which may be just after B got the message.
+        awaitCount("A's publishes", () -> a.bridge.stats().published(), 6);
         RedisBridge.Stats sa = a.bridge.stats();
         assertThat(sa.published()).isEqualTo(6);
         assertThat(sa.received()).isEqualTo(1);
@@ -135,6 +137,7 @@ class RedisBridgeTest {
             }
         }
         for (Node n : three) {
+            awaitCount("a node's publishes", () -> n.bridge.stats().published(), perNode + 1);
             assertThat(n.bridge.stats().published()).isEqualTo(perNode + 1);
             assertThat(n.bridge.stats().received()).isEqualTo(2 * (perNode + 1));
         }
@@ -154,6 +157,7 @@ class RedisBridgeTest {
         assertThat(onA.next()).isEqualTo("small");
         assertThat(onB.next()).isEqualTo("small");
         assertThat(a.bridge.stats().oversize()).isEqualTo(1);
+        awaitCount("A's publishes", () -> a.bridge.stats().published(), 1);
         assertThat(a.bridge.stats().published()).isEqualTo(1);
     }
 
@@ -198,5 +202,14 @@ class RedisBridgeTest {
         assertThat(onA.next()).isEqualTo("only here");
         assertThat(onB.next()).isEqualTo("from b"); // not "only here"
         assertThat(a.bridge.stats().published()).isZero();
+    }
+
+    /** Waits up to 20 s for a count to reach {@code expected}; the assertion after it checks it did not pass it. */
+    private static void awaitCount(String what, java.util.function.LongSupplier count, long expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (count.getAsLong() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
     }
 }

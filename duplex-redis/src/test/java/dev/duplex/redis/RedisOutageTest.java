@@ -159,6 +159,8 @@ class RedisOutageTest {
             got++;
         }
         int next = got;
+        // A counts a publish when Redis has answered it, which may be just after B got the message.
+        await("A counts what it published", () -> a.bridge.stats().published() >= next + 1);
         RedisBridge.Stats s = a.bridge.stats();
         assertThat(s.published()).isEqualTo(next + 1);
         assertThat(s.droppedQueueFull()).isEqualTo(n - next);
