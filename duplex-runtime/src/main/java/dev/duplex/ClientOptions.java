@@ -26,6 +26,7 @@ public final class ClientOptions {
     private final Duration idleTimeout;
     private final Duration closeTimeout;
     private final long maxMessageSize;
+    private final long maxStreamedMessageSize;
     private final SSLContext sslContext;
     private final boolean verifyHostname;
     private final Executor executor;
@@ -47,6 +48,7 @@ public final class ClientOptions {
         this.idleTimeout = b.idleTimeout;
         this.closeTimeout = b.closeTimeout;
         this.maxMessageSize = b.maxMessageSize;
+        this.maxStreamedMessageSize = b.maxStreamedMessageSize;
         this.sslContext = b.sslContext;
         this.verifyHostname = b.verifyHostname;
         this.executor = b.executor;
@@ -126,8 +128,17 @@ public final class ClientOptions {
         return maxBuffered;
     }
 
+    /** The limit on a message received in parts, or -1 for the default (64 MiB). */
+    public long maxStreamedMessageSize() {
+        return maxStreamedMessageSize;
+    }
+
     ProtocolConfig protocolConfig() {
-        return ProtocolConfig.builder().maxMessageSize(maxMessageSize).build();
+        ProtocolConfig.Builder pc = ProtocolConfig.builder().maxMessageSize(maxMessageSize);
+        if (maxStreamedMessageSize >= 0) {
+            pc.maxStreamedMessageSize(maxStreamedMessageSize);
+        }
+        return pc.build();
     }
 
     /** Builds {@link ClientOptions}. */
@@ -141,6 +152,7 @@ public final class ClientOptions {
         private Duration idleTimeout = Duration.ZERO;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private long maxMessageSize = ProtocolConfig.DEFAULT_MAX_MESSAGE_SIZE;
+        private long maxStreamedMessageSize = -1;
         private SSLContext sslContext;
         private boolean verifyHostname = true;
         private Executor executor;
@@ -208,6 +220,20 @@ public final class ClientOptions {
         /** The largest message accepted from the server (default 1 MiB). */
         public Builder maxMessageSize(long bytes) {
             this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * The largest message accepted from the server when the handler receives it in parts
+         * ({@link WebSocketHandler#onTextPart}, {@link WebSocketHandler#onBinaryPart}); default
+         * 64 MiB, or {@link #maxMessageSize} if larger. Parts are not held, so this only bounds
+         * how long a peer may send one message; over it: 1009.
+         */
+        public Builder maxStreamedMessageSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxStreamedMessageSize must be >= 0, was " + bytes);
+            }
+            this.maxStreamedMessageSize = bytes;
             return this;
         }
 

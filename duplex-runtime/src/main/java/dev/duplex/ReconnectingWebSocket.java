@@ -31,6 +31,11 @@ public final class ReconnectingWebSocket implements AutoCloseable {
     private volatile boolean closed;
 
     ReconnectingWebSocket(WebSocketClient client, URI uri, WebSocketHandler handler, ClientOptions options, Backoff backoff) {
+        if (overridesPart(handler, "onTextPart") || overridesPart(handler, "onBinaryPart")) {
+            // The relay below passes whole messages; a streaming handler would silently get none.
+            throw new IllegalArgumentException("a reconnecting connection delivers whole messages: its handler"
+                    + " cannot take onTextPart/onBinaryPart; override onText/onBinary, or use WebSocketClient.open");
+        }
         this.client = client;
         this.uri = uri;
         this.handler = handler;
@@ -88,6 +93,15 @@ public final class ReconnectingWebSocket implements AutoCloseable {
         try {
             return h.getClass().getMethod(method, WebSocket.class, ByteBuffer.class).getDeclaringClass()
                     != WebSocketHandler.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static boolean overridesPart(WebSocketHandler h, String method) {
+        try {
+            return h.getClass().getMethod(method, WebSocket.class, ByteBuffer.class, boolean.class)
+                    .getDeclaringClass() != WebSocketHandler.class;
         } catch (NoSuchMethodException e) {
             return false;
         }

@@ -41,6 +41,39 @@ public interface WebSocket {
     CompletableFuture<Void> sendBinary(ByteBuffer data);
 
     /**
+     * Sends one part of a binary message: the first call starts the message, the next ones
+     * continue it, and the call with {@code last} true ends it. Each part leaves as one frame
+     * as soon as it is sent, so a message of any size can be streamed without being held whole
+     * (a file, a proxied body, media). The buffer is consumed as by {@link #sendBinary(ByteBuffer)}.
+     *
+     * <p>While a message is open (first part sent, last not), no other message may start: other
+     * sends, on this or another thread, fail with {@link IllegalStateException} naming the open
+     * message, and a {@link Topic} publishes nothing to this connection (counted as dropped).
+     * Pings, pongs and {@link #close} may come in between. A text part while a binary message
+     * is open fails the same way. Parts are sent uncompressed even when permessage-deflate was
+     * agreed (each part leaves before the message's end is known; RFC 7692 allows a message
+     * to go uncompressed).
+     *
+     * <p>Each part's future completes as for {@link #sendBinary(ByteBuffer)}, and each part counts
+     * against the outbound limit on its own: a part refused by the slow-consumer policy fails its
+     * future and leaves the message open (by default the connection is closed then anyway). Pace
+     * large streams with {@link #isWritable()} and {@link WebSocketHandler#onWritable}. Parts
+     * sent from several threads go out in the order the calls happened, so send a message's parts
+     * from one thread at a time.
+     */
+    CompletableFuture<Void> sendBinaryPart(ByteBuffer part, boolean last);
+
+    /**
+     * Sends one part of a text message; see {@link #sendBinaryPart}. Each part is encoded to
+     * UTF-8 on its own, so it must not end between the two halves of a surrogate pair: a part
+     * (other than the last) that ends with a high surrogate fails its future with
+     * {@link IllegalArgumentException} and nothing is sent; split text at code points
+     * ({@link Character#isHighSurrogate}). Unpaired surrogates inside a part are sent as
+     * {@code ?}, as by {@link #sendText(CharSequence)}.
+     */
+    CompletableFuture<Void> sendTextPart(CharSequence part, boolean last);
+
+    /**
      * Queues a text message given as UTF-8 bytes, with no future: for senders that do not wait
      * for each message (an echo, a relay, a stream paced by {@link #isWritable()} and
      * {@link WebSocketHandler#onWritable}), a send that allocates nothing. The buffer is consumed

@@ -36,6 +36,41 @@ public interface WebSocketHandler {
      */
     default void onBinary(WebSocket ws, ByteBuffer data) {}
 
+    /**
+     * A part of a text message: override this to receive text as a stream of parts as they
+     * arrive instead of whole messages (for messages too large to hold, or to relay them as
+     * they come). A handler that overrides it gets every text message this way, and
+     * {@link #onText} and {@link #onTextBytes} are not called; binary messages are unaffected
+     * (see {@link #onBinaryPart}).
+     *
+     * <p>Each part is valid UTF-8 made of whole code points, so it can be decoded on its own
+     * ({@code StandardCharsets.UTF_8.decode(utf8)}); a code point split between network reads
+     * or frames arrives as a short part of its own. A part is what one read brought of one
+     * frame (a compressed message: up to 16 KiB of inflated bytes at a time), so part
+     * boundaries say nothing about how the peer fragmented the message. Parts may be empty,
+     * and the last often is. Bytes that are not UTF-8 close the connection with 1007 before a
+     * part containing them is delivered; the parts delivered before were valid, but the
+     * message as a whole was not, so do not act on it until {@code last}. The message size
+     * limit for parts is the server's (or client's) {@code maxStreamedMessageSize}, 64 MiB by
+     * default; past it the connection closes with 1009.
+     *
+     * <p>The buffer follows the rules of {@link #onBinary}: valid only during the call on the
+     * event loop, a copy when the handler runs on an executor.
+     *
+     * @param last whether this part ends the message; the message counts as received then
+     */
+    default void onTextPart(WebSocket ws, ByteBuffer utf8, boolean last) {}
+
+    /**
+     * A part of a binary message: override this to receive binary messages as a stream of parts
+     * as they arrive instead of whole; {@link #onBinary} is then not called, and text messages
+     * are unaffected (see {@link #onTextPart}). Parts, their limit and their buffers follow the
+     * rules of {@link #onTextPart}.
+     *
+     * @param last whether this part ends the message
+     */
+    default void onBinaryPart(WebSocket ws, ByteBuffer data, boolean last) {}
+
     /** A ping arrived; its pong has already been sent. The buffer is valid only during the call. */
     default void onPing(WebSocket ws, ByteBuffer payload) {}
 

@@ -270,6 +270,7 @@ public final class WebSocketServer implements AutoCloseable {
         private final List<ExtensionFactory> extensions = new ArrayList<>();
         private long maxMessageSize = ProtocolConfig.DEFAULT_MAX_MESSAGE_SIZE;
         private long maxFrameSize = -1;
+        private long maxStreamedMessageSize = -1;
         private HttpHeadLimits headLimits = HttpHeadLimits.DEFAULT;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ZERO;
@@ -365,9 +366,24 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The largest frame accepted (default: the message limit). */
+        /** The largest frame accepted (default: the limit of the message it belongs to). */
         public Builder maxFrameSize(long bytes) {
             this.maxFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * The largest message accepted by a handler that receives messages in parts
+         * ({@link WebSocketHandler#onTextPart}, {@link WebSocketHandler#onBinaryPart}); default
+         * 64 MiB, or {@link #maxMessageSize} if larger. Parts are not held, so this may be far
+         * above the whole-message limit (raise it for large uploads); it bounds how long a peer
+         * may send one message. Over it: 1009.
+         */
+        public Builder maxStreamedMessageSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxStreamedMessageSize must be >= 0, was " + bytes);
+            }
+            this.maxStreamedMessageSize = bytes;
             return this;
         }
 
@@ -467,6 +483,9 @@ public final class WebSocketServer implements AutoCloseable {
             ProtocolConfig.Builder pc = ProtocolConfig.builder().maxMessageSize(maxMessageSize);
             if (maxFrameSize >= 0) {
                 pc.maxFrameSize(maxFrameSize);
+            }
+            if (maxStreamedMessageSize >= 0) {
+                pc.maxStreamedMessageSize(maxStreamedMessageSize);
             }
             ProtocolConfig protocol = pc.build();
             long low = lowWatermark;

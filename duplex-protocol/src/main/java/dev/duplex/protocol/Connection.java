@@ -58,7 +58,8 @@ public final class Connection {
     private State state = State.OPEN;
     private CloseStatus closeStatus;
     private boolean failed;
-    private boolean sendingFragments;
+    /** The opcode of a message being sent in parts (TEXT or BINARY), or 0 when none is open. */
+    private int openPartsOpcode;
 
     private Connection(Role role, ProtocolConfig config, List<Extension> extensions,
                        ProtocolListener listener, Output output) {
@@ -155,13 +156,39 @@ public final class Connection {
     /**
      * Sends one fragment of a message: the first call starts a message of the given type, the
      * next ones continue it, and {@code last} ends it. Control frames may be sent in between;
-     * other messages may not. Fragments are not transformed by extensions.
+     * other messages may not (they throw {@link IllegalStateException} until the last part).
+     *
+     * <p>Fragments are not transformed by extensions: a message sent in parts goes uncompressed
+     * (RFC 7692 §6: a message whose first frame has RSV1 clear is not compressed), since its
+     * parts leave before the message's end is known. Text fragments are not checked here; the
+     * caller sends valid UTF-8 (the peer fails the connection with 1007 otherwise).
+     *
+     * @throws IllegalStateException if the connection is not open, or {@code text} is not the
+     *                               type of the message whose parts are being sent
      */
     public void sendFragment(boolean text, ByteBuffer part, boolean last) {
         requireOpen();
-        int opcode = sendingFragments ? Opcode.CONTINUATION : text ? Opcode.TEXT : Opcode.BINARY;
-        sendingFragments = !last;
+        int type = text ? Opcode.TEXT : Opcode.BINARY;
+        int opcode;
+        if (openPartsOpcode == 0) {
+            opcode = type;
+        } else if (openPartsOpcode == type) {
+            opcode = Opcode.CONTINUATION;
+        } else {
+            throw new IllegalStateException("a " + Opcode.name(type) + " part cannot continue the "
+                    + describeOpenParts() + "; finish that message with last=true first");
+        }
+        openPartsOpcode = last ? 0 : type;
         emit(last, 0, opcode, part);
+    }
+
+    /** Whether a message is being sent in parts: its first part is sent and its last is not. */
+    public boolean isSendingParts() {
+        return openPartsOpcode != 0;
+    }
+
+    private String describeOpenParts() {
+        return Opcode.name(openPartsOpcode) + " message being sent in parts (fragmented)";
     }
 
     /**
@@ -206,8 +233,9 @@ public final class Connection {
             throw new IllegalStateException("prepared frames are unmasked: only a server may send them");
         }
         requireOpen();
-        if (sendingFragments) {
-            throw new IllegalStateException("a fragmented message is being sent; finish it with last=true first");
+        if (openPartsOpcode != 0) {
+            throw new IllegalStateException("cannot start another message: a " + describeOpenParts()
+                    + " is not finished; send its last part (last=true) first");
         }
     }
 
@@ -271,8 +299,9 @@ public final class Connection {
 
     private void sendMessage(int opcode, ByteBuffer payload) {
         requireOpen();
-        if (sendingFragments) {
-            throw new IllegalStateException("a fragmented message is being sent; finish it with last=true first");
+        if (openPartsOpcode != 0) {
+            throw new IllegalStateException("cannot start another message: a " + describeOpenParts()
+                    + " is not finished; send its last part (last=true) first");
         }
         int rsv = 0;
         for (Extension e : extensions) {
@@ -411,8 +440,18 @@ public final class Connection {
 
         private boolean inMessage;
         private boolean text;
+        /** Whether the current message is delivered in parts rather than whole. */
+        private boolean parts;
+        /** The current message's size limit: whole or streamed. */
+        private long messageLimit;
         private Extension decoder;
         private long messageSize;
+        /**
+         * The start of a code point that a text part ended inside, held back until the next
+         * bytes complete it (at most 3 bytes); made for the first such split.
+         */
+        private ByteBuffer heldUtf8;
+        private int held;
         private boolean messageDelivered;
         private byte[] accumulator;
         private int accumulated;
@@ -448,12 +487,13 @@ public final class Connection {
                 }
                 startMessage(rsv, opcode == Opcode.TEXT);
             }
-            if (length > config.maxFrameSize()) {
-                throw ProtocolViolation.tooBig("frame of " + length + " bytes is over the limit of " + config.maxFrameSize());
+            long frameLimit = config.frameLimit(parts);
+            if (length > frameLimit) {
+                throw ProtocolViolation.tooBig("frame of " + length + " bytes is over the limit of " + frameLimit);
             }
-            if (decoder == null && messageSize + length > config.maxMessageSize()) {
+            if (decoder == null && messageSize + length > messageLimit) {
                 throw ProtocolViolation.tooBig("message of " + (messageSize + length)
-                        + "+ bytes is over the limit of " + config.maxMessageSize());
+                        + "+ bytes is over the limit of " + messageLimit);
             }
         }
 
@@ -475,7 +515,10 @@ public final class Connection {
             }
             inMessage = true;
             text = isText;
+            parts = isText ? config.deliverTextParts() : config.deliverBinaryParts();
+            messageLimit = config.messageLimit(parts);
             messageSize = 0;
+            held = 0;
             messageDelivered = false;
             accumulated = 0;
             utf8.reset();
@@ -512,7 +555,7 @@ public final class Connection {
             }
             int n = payload.remaining();
             boolean endsMessage = fin && frameRead + n == frameLength;
-            if (Opcode.isControl(opcode) || decoder != null || config.deliverParts()
+            if (Opcode.isControl(opcode) || decoder != null || parts
                     || (endsMessage && accumulated == 0)) {
                 if (text && decoder == null && !Opcode.isControl(opcode)) {
                     // Unmasked and found to be ASCII in one pass: no UTF-8 walk after it.
@@ -537,8 +580,8 @@ public final class Connection {
 
         @Override
         public void accept(ByteBuffer decoded) throws ProtocolViolation {
-            if (messageSize + decoded.remaining() > config.maxMessageSize()) {
-                throw ProtocolViolation.tooBig("message grows past the limit of " + config.maxMessageSize()
+            if (messageSize + decoded.remaining() > messageLimit) {
+                throw ProtocolViolation.tooBig("message grows past the limit of " + messageLimit
                         + " bytes once decoded");
             }
             data(decoded, false, false);
@@ -554,8 +597,10 @@ public final class Connection {
             if (text && !(ascii && utf8.isComplete())) {
                 checkUtf8(utf8.feed(bytes), endsMessage);
             }
-            if (config.deliverParts()) {
-                if (n > 0 || endsMessage) {
+            if (parts) {
+                if (text) {
+                    textPart(bytes, endsMessage);
+                } else if (n > 0 || endsMessage) {
                     deliverPart(bytes, endsMessage);
                 }
                 return;
@@ -566,6 +611,60 @@ public final class Connection {
                 return;
             }
             append(bytes);
+        }
+
+        /**
+         * Delivers validated text so that every part is whole code points, which a listener can
+         * decode on its own: a code point split between reads or frames is held back and
+         * delivered, once complete, as a part of its own (at most 4 bytes) before the bytes that
+         * follow it. Holding it costs a 4-byte buffer; copying it into the next part would cost
+         * a copy of that whole part.
+         */
+        private void textPart(ByteBuffer bytes, boolean endsMessage) {
+            if (held > 0) {
+                int need = sequenceLength(heldUtf8.get(0)) - held;
+                int take = Math.min(need, bytes.remaining());
+                for (int i = 0; i < take; i++) {
+                    heldUtf8.put(held++, bytes.get());
+                }
+                if (take < need) {
+                    return; // still incomplete (the validator knows it is not the message's end)
+                }
+                boolean last = endsMessage && !bytes.hasRemaining();
+                heldUtf8.position(0).limit(held);
+                held = 0;
+                deliverPart(heldUtf8, last);
+                heldUtf8.clear();
+                if (!bytes.hasRemaining()) {
+                    return;
+                }
+            }
+            if (!utf8.isComplete()) {
+                // The bytes end inside a code point that starts in them: its lead byte is one of
+                // the last three (they are valid UTF-8 so far).
+                int end = bytes.limit();
+                int lead = end - 1;
+                while ((bytes.get(lead) & 0xC0) == 0x80) {
+                    lead--;
+                }
+                if (heldUtf8 == null) {
+                    heldUtf8 = ByteBuffer.allocate(4);
+                }
+                held = end - lead;
+                for (int i = 0; i < held; i++) {
+                    heldUtf8.put(i, bytes.get(lead + i));
+                }
+                bytes.limit(lead);
+            }
+            if (bytes.hasRemaining() || endsMessage) {
+                deliverPart(bytes, endsMessage);
+            }
+        }
+
+        /** The length of the UTF-8 sequence that {@code lead}, a valid lead byte, starts. */
+        private int sequenceLength(byte lead) {
+            int b = lead & 0xFF;
+            return b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
         }
 
         /** Fails on the first invalid byte, or on a message that ends inside a code point. */
@@ -618,7 +717,7 @@ public final class Connection {
                 if (text && !utf8.isComplete()) {
                     throw ProtocolViolation.invalidPayload("text message ends inside a UTF-8 sequence");
                 }
-                if (config.deliverParts()) {
+                if (parts) {
                     deliverPart(EMPTY.duplicate(), true);
                 } else {
                     deliver(ByteBuffer.wrap(accumulator == null ? new byte[0] : accumulator, 0, accumulated));
@@ -676,6 +775,7 @@ public final class Connection {
             accumulated = 0;
             accumulator = null;
             messageSize = 0;
+            held = 0;
         }
     }
 }

@@ -15,14 +15,26 @@ public interface ProtocolListener {
     default void onBinary(ByteBuffer data) {}
 
     /**
-     * A part of a text message, when {@link ProtocolConfig#deliverParts()} is on. Parts are
-     * valid UTF-8 as a whole, but one part may end inside a code point that the next completes.
+     * A part of a text message, when {@link ProtocolConfig#deliverTextParts()} is on. Parts come
+     * as the bytes arrive: at most one per frame per {@link Connection#receive} call (a
+     * compressed message's in pieces of up to 16 KiB as they inflate). Each part is whole,
+     * validated code points, so it can be decoded on its own: a code point split between reads or
+     * frames is held back and delivered, complete, as a short part of its own. Invalid bytes
+     * fail the connection (1007) before any part containing them is delivered, so the parts
+     * before them were valid. Parts may be empty, and the last one often is.
      *
+     * @param utf8 valid only during the call
      * @param last whether this part ends the message
      */
     default void onTextPart(ByteBuffer utf8, boolean last) {}
 
-    /** A part of a binary message, when {@link ProtocolConfig#deliverParts()} is on. */
+    /**
+     * A part of a binary message, when {@link ProtocolConfig#deliverBinaryParts()} is on; parts
+     * come as for {@link #onTextPart}.
+     *
+     * @param data valid only during the call
+     * @param last whether this part ends the message
+     */
     default void onBinaryPart(ByteBuffer data, boolean last) {}
 
     /** A ping; when {@link ProtocolConfig#autoPong()} is on, its pong is already on its way. */

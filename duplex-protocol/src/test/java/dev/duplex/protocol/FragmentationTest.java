@@ -68,8 +68,8 @@ class FragmentationTest {
     }
 
     @Test
-    void partsStillCountAgainstTheMessageLimit() {
-        Peer server = Peer.server(ProtocolConfig.builder().deliverParts(true).maxMessageSize(4).build());
+    void partsStillCountAgainstTheStreamedMessageLimit() {
+        Peer server = Peer.server(ProtocolConfig.builder().deliverParts(true).maxStreamedMessageSize(4).build());
         server.receiveFrame(false, 0, Opcode.BINARY, new byte[3]);
         server.receiveFrame(true, 0, Opcode.CONTINUATION, new byte[3]);
         assertThat(server.events.closed.code()).isEqualTo(1009);

@@ -6,6 +6,7 @@ import dev.duplex.WebSocketHandler;
 import dev.duplex.protocol.CloseStatus;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.Output;
+import dev.duplex.protocol.ProtocolConfig;
 import dev.duplex.protocol.ProtocolListener;
 import dev.duplex.protocol.extension.Extension;
 import java.io.IOException;
@@ -81,13 +82,19 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         this.handler = handler;
         this.settings = settings;
         this.dispatch = settings.executor() == null ? null : new SerialExecutor(settings.executor());
-        this.wantsTextBytes = overridesTextBytes(handler);
+        int wants = HANDLER_WANTS.get(handler.getClass());
+        this.wantsTextBytes = (wants & WANTS_TEXT_BYTES) != 0;
         this.subprotocol = subprotocol;
         this.requestTarget = requestTarget;
         this.remote = address(endpoint, true);
+        // A streaming handler gets a config that delivers parts; the core keeps the choice, so
+        // the session needs no field for it, and withParts returns the same shared instance
+        // for every connection (the settings' own for a handler that does not stream).
+        ProtocolConfig protocol = settings.protocol().withParts(
+                (wants & WANTS_TEXT_PARTS) != 0, (wants & WANTS_BINARY_PARTS) != 0);
         this.core = server
-                ? Connection.server(settings.protocol(), extensions, this, this)
-                : Connection.client(settings.protocol(), extensions, this, this);
+                ? Connection.server(protocol, extensions, this, this)
+                : Connection.client(protocol, extensions, this, this);
     }
 
     /** Asked of the engine, which keeps the session anyway: a field here would cost every idle connection. */
@@ -238,6 +245,40 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
     }
 
     @Override
+    public void onTextPart(ByteBuffer utf8, boolean last) {
+        if (last) {
+            endpoint.loop().stats().add(LoopStats.MESSAGES_RECEIVED, 1); // a whole message, once
+        }
+        if (dispatch == null) {
+            try {
+                handler.onTextPart(this, utf8, last);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        } else {
+            ByteBuffer copy = copy(utf8); // the part is a view of the loop's buffers
+            dispatch.execute(() -> guard(() -> handler.onTextPart(this, copy, last)));
+        }
+    }
+
+    @Override
+    public void onBinaryPart(ByteBuffer data, boolean last) {
+        if (last) {
+            endpoint.loop().stats().add(LoopStats.MESSAGES_RECEIVED, 1);
+        }
+        if (dispatch == null) {
+            try {
+                handler.onBinaryPart(this, data, last);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        } else {
+            ByteBuffer copy = copy(data);
+            dispatch.execute(() -> guard(() -> handler.onBinaryPart(this, copy, last)));
+        }
+    }
+
+    @Override
     public void onPing(ByteBuffer payload) {
         ByteBuffer p = dispatch == null ? payload : copy(payload);
         call(() -> handler.onPing(this, p));
@@ -314,6 +355,62 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             endpoint.loop().execute(() -> sendOnLoop(false, false, data, f, n));
         }
         return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinaryPart(ByteBuffer part, boolean last) {
+        return sendPart(false, part, last);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendTextPart(CharSequence part, boolean last) {
+        int n = part.length();
+        if (!last && n > 0 && Character.isHighSurrogate(part.charAt(n - 1))) {
+            // Encoded alone, the half pair would become '?': refuse rather than corrupt the text.
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text part ends with the first"
+                    + " half of a surrogate pair (a code point above U+FFFF); split text between code points,"
+                    + " for example one char earlier, so that the pair stays in one part"));
+        }
+        return sendPart(true, ByteBuffer.wrap(part.toString().getBytes(StandardCharsets.UTF_8)), last);
+    }
+
+    private CompletableFuture<Void> sendPart(boolean text, ByteBuffer data, boolean last) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (endpoint.loop().inLoop()) {
+            sendPartOnLoop(text, data, last, f, 0);
+        } else if (admit(data.remaining(), f)) {
+            long n = data.remaining();
+            endpoint.loop().execute(() -> sendPartOnLoop(text, data, last, f, n));
+        }
+        return f;
+    }
+
+    /** Queues one part of a message on the loop, as {@link #sendOnLoop} queues a whole one. */
+    private void sendPartOnLoop(boolean text, ByteBuffer data, boolean last, CompletableFuture<Void> f,
+            long counted) {
+        if (counted != 0) {
+            NOT_YET_QUEUED.getAndAdd(this, -counted);
+        }
+        if (core.state() != Connection.State.OPEN) {
+            f.completeExceptionally(new IllegalStateException("cannot send a part: the connection is "
+                    + (core.state() == Connection.State.CLOSE_SENT ? "closing" : "closed")));
+            return;
+        }
+        long size = data.remaining();
+        if (endpoint.pending() + size > settings.maxBuffered()) {
+            slowConsumer(f, size);
+            return;
+        }
+        try {
+            core.sendFragment(text, data, last);
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+            return;
+        }
+        if (last) {
+            endpoint.loop().stats().add(LoopStats.MESSAGES_SENT, 1); // a whole message, once
+        }
+        afterSend(f);
     }
 
     /**
@@ -457,6 +554,15 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
             }
             return PreparedResult.CLOSED;
         }
+        if (core.isSendingParts()) {
+            // The open message's frames may not be interleaved with another message's.
+            if (f != null) {
+                f.completeExceptionally(new IllegalStateException("cannot send a prepared message: a message being"
+                        + " sent in parts is not finished; send its last part first"));
+                return PreparedResult.CLOSED;
+            }
+            return PreparedResult.OVER_LIMIT; // a broadcast: this subscriber misses it, counted as dropped
+        }
         if (endpoint.pending() + m.size() > settings.maxBuffered()) {
             return PreparedResult.OVER_LIMIT;
         }
@@ -494,7 +600,7 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
      * them one by one with {@link #sendPreparedOnLoop}, which decides message by message.
      */
     public boolean sendJoinedFramesOnLoop(ByteBuffer frames, int messages) {
-        if (!!core.hasExtensions() || core.state() != Connection.State.OPEN
+        if (!!core.hasExtensions() || core.state() != Connection.State.OPEN || core.isSendingParts()
                 || endpoint.pending() + frames.remaining() > settings.maxBuffered()) {
             return false;
         }
@@ -768,20 +874,32 @@ public final class Session implements WebSocket, ProtocolListener, Output, Socke
         onLoop(() -> closeOnLoop(CloseStatus.INTERNAL_ERROR, "internal error", null));
     }
 
-    private static final ClassValue<Boolean> TEXT_BYTES = new ClassValue<>() {
+    private static final int WANTS_TEXT_BYTES = 1;
+    private static final int WANTS_TEXT_PARTS = 2;
+    private static final int WANTS_BINARY_PARTS = 4;
+
+    /**
+     * Which optional callbacks a handler class overrides, found once per class: overriding one
+     * is how a handler opts in, so handlers that do not pay nothing per connection or message.
+     */
+    private static final ClassValue<Integer> HANDLER_WANTS = new ClassValue<>() {
         @Override
-        protected Boolean computeValue(Class<?> type) {
-            try {
-                return type.getMethod("onTextBytes", WebSocket.class, ByteBuffer.class).getDeclaringClass()
-                        != WebSocketHandler.class;
-            } catch (NoSuchMethodException e) {
-                return false;
-            }
+        protected Integer computeValue(Class<?> type) {
+            return (overrides(type, "onTextBytes", ByteBuffer.class) ? WANTS_TEXT_BYTES : 0)
+                    | (overrides(type, "onTextPart", ByteBuffer.class, boolean.class) ? WANTS_TEXT_PARTS : 0)
+                    | (overrides(type, "onBinaryPart", ByteBuffer.class, boolean.class) ? WANTS_BINARY_PARTS : 0);
         }
     };
 
-    private static boolean overridesTextBytes(WebSocketHandler h) {
-        return TEXT_BYTES.get(h.getClass());
+    private static boolean overrides(Class<?> type, String name, Class<?>... after) {
+        Class<?>[] params = new Class<?>[after.length + 1];
+        params[0] = WebSocket.class;
+        System.arraycopy(after, 0, params, 1, after.length);
+        try {
+            return type.getMethod(name, params).getDeclaringClass() != WebSocketHandler.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static String decode(ByteBuffer utf8) {
