@@ -19,12 +19,17 @@ import org.junit.jupiter.api.Assumptions;
  * installs every peer.
  *
  * <p>Where the peers are can be changed with system properties: {@code duplex.node},
- * {@code duplex.python}, {@code duplex.chromium}, {@code duplex.chromedriver}.
+ * {@code duplex.python}, {@code duplex.chromium}, {@code duplex.chromedriver},
+ * {@code duplex.haproxy}, {@code duplex.redisServer}.
  */
 public final class Peers {
     public static final String NODE_WS = "node ws";
     public static final String PYTHON_WEBSOCKETS = "python3-websockets";
     public static final String CHROMIUM = "chromium";
+    /** The load balancer of the cluster tests (Debian: haproxy). */
+    public static final String HAPROXY = "haproxy";
+    /** The Redis of the cluster tests (Debian: redis-server); each test starts its own. */
+    public static final String REDIS = "redis-server";
 
     private static final Map<String, String> PROBED = new ConcurrentHashMap<>(); // peer -> "" if present, else why not
 
@@ -66,6 +71,14 @@ public final class Peers {
         return System.getProperty("duplex.chromedriver", "/usr/bin/chromedriver");
     }
 
+    public static String haproxy() {
+        return System.getProperty("duplex.haproxy", "haproxy");
+    }
+
+    public static String redisServer() {
+        return System.getProperty("duplex.redisServer", "redis-server");
+    }
+
     /** The duplex-tests folder (scripts live under src/test, node_modules beside the pom). */
     public static Path testsDir() {
         return Path.of(System.getProperty("duplex.tests.dir", System.getProperty("user.dir"))).toAbsolutePath();
@@ -103,6 +116,11 @@ public final class Peers {
                 }
                 return "";
             }
+            case HAPROXY:
+                return run(List.of(haproxy(), "-v")) == null ? "no haproxy at '" + haproxy() + "' (Debian: haproxy)" : "";
+            case REDIS:
+                return run(List.of(redisServer(), "--version")) == null
+                        ? "no redis-server at '" + redisServer() + "' (Debian: redis-server)" : "";
             default:
                 throw new IllegalArgumentException("unknown peer " + peer);
         }
@@ -119,6 +137,12 @@ public final class Peers {
                         "import websockets, sys; sys.stdout.write('python ' + sys.version.split()[0] + ', websockets ' + websockets.__version__)"));
             case CHROMIUM:
                 return run(List.of(chromium(), "--version"));
+            case HAPROXY: {
+                String v = run(List.of(haproxy(), "-v"));
+                return v == null ? null : v.lines().findFirst().orElse(v);
+            }
+            case REDIS:
+                return run(List.of(redisServer(), "--version"));
             default:
                 return null;
         }
