@@ -70,11 +70,27 @@ class RoundTripProperties {
 
     @Provide
     Arbitrary<List<Integer>> chunking() {
+        return chunkings();
+    }
+
+    /** How the network might cut a byte stream: mostly tiny or small reads, sometimes large ones. */
+    static Arbitrary<List<Integer>> chunkings() {
         return Arbitraries.frequencyOf(
                         net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 7)),
-                        net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 200)),
+                        net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 300)),
                         net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 100_000)))
                 .list().ofMinSize(1).ofMaxSize(20);
+    }
+
+    /** Feeds {@code bytes} to {@code receiver} in reads of the sizes in {@code chunks}, cycling. */
+    static void receiveInChunks(Connection receiver, byte[] bytes, List<Integer> chunks) {
+        int pos = 0;
+        int i = 0;
+        while (pos < bytes.length) {
+            int n = Math.min(chunks.get(i++ % chunks.size()), bytes.length - pos);
+            receiver.receive(ByteBuffer.wrap(bytes, pos, n));
+            pos += n;
+        }
     }
 
     @Property(tries = 300)
@@ -121,14 +137,7 @@ class RoundTripProperties {
         sender.close(1000, "done");
         expected.add("closed:1000:peer");
 
-        byte[] bytes = senderWire.take();
-        int pos = 0;
-        int i = 0;
-        while (pos < bytes.length) {
-            int n = Math.min(chunks.get(i++ % chunks.size()), bytes.length - pos);
-            receiver.connection.receive(ByteBuffer.wrap(bytes, pos, n));
-            pos += n;
-        }
+        receiveInChunks(receiver.connection, senderWire.take(), chunks);
         assertThat(receiver.events.events).containsExactlyElementsOf(expected);
     }
 }

@@ -85,11 +85,7 @@ class StreamingProperties {
 
     @Provide
     Arbitrary<List<Integer>> chunking() {
-        return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 7)),
-                        net.jqwik.api.Tuple.of(3, Arbitraries.integers().between(1, 300)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(1, 100_000)))
-                .list().ofMinSize(1).ofMaxSize(20);
+        return RoundTripProperties.chunkings();
     }
 
     @Property(tries = 300)
@@ -122,14 +118,7 @@ class StreamingProperties {
             expected.add(m.text() ? "text:" + new String(m.payload(), StandardCharsets.UTF_8)
                     : "binary:" + Recorder.describe(m.payload()));
         }
-        byte[] bytes = wire.take();
-        int pos = 0;
-        int i = 0;
-        while (pos < bytes.length) {
-            int n = Math.min(chunks.get(i++ % chunks.size()), bytes.length - pos);
-            receiver.receive(ByteBuffer.wrap(bytes, pos, n));
-            pos += n;
-        }
+        RoundTripProperties.receiveInChunks(receiver, wire.take(), chunks);
         assertThat(parts.closed).isNull();
         assertThat(parts.messages).containsExactlyElementsOf(expected);
         assertThat(parts.current.size()).isZero();
@@ -165,14 +154,7 @@ class StreamingProperties {
         Parts parts = new Parts();
         Connection receiver = Connection.server(ProtocolConfig.builder().deliverParts(true).build(), List.of(), parts,
                 new Wire());
-        byte[] bytes = wire.take();
-        int pos = 0;
-        int i = 0;
-        while (pos < bytes.length) {
-            int n = Math.min(chunks.get(i++ % chunks.size()), bytes.length - pos);
-            receiver.receive(ByteBuffer.wrap(bytes, pos, n));
-            pos += n;
-        }
+        RoundTripProperties.receiveInChunks(receiver, wire.take(), chunks);
         assertThat(parts.closed).isNotNull();
         assertThat(parts.closed.code()).isEqualTo(1007);
         assertThat(parts.messages).isEmpty();
