@@ -170,8 +170,7 @@ public final class OutboundQueue {
                 return false;
             }
         }
-        completeSent(transport);
-        return true;
+        return true; // futures of records a TLS transport still holds: the endpoint's completeSent after its flush
     }
 
     /**

@@ -217,12 +217,8 @@ class PerMessageDeflateTest {
 
     @Test
     void aSmallFrameThatInflatesPastTheLimitIs1009WithoutAllocatingTheOutput() throws Exception {
-        byte[] zeros = new byte[64 << 20];
-        Deflater d = new Deflater(9, true);
-        d.setInput(zeros);
         byte[] compressed = new byte[1 << 20];
-        int n = d.deflate(compressed, 0, compressed.length, Deflater.SYNC_FLUSH);
-        d.end();
+        int n = deflateZeros(64 << 20, compressed);
         assertThat(n).isLessThan(128 << 10); // 64 MiB of zeros fit in well under 128 KiB
         Extension e = negotiated("permessage-deflate", PerMessageDeflate.defaults());
         Peer server = Peer.of(Role.SERVER, ProtocolConfig.builder().maxMessageSize(1 << 20).build(), List.of(e));
@@ -248,5 +244,14 @@ class PerMessageDeflateTest {
         assertThat(f.contextsInUse()).isEqualTo(1);
         server.receiveEnd();
         assertThat(f.contextsInUse()).isZero();
+    }
+
+    /** Raw-deflates {@code size} zero bytes into {@code out} with a sync flush; returns the bytes written. */
+    static int deflateZeros(int size, byte[] out) {
+        Deflater d = new Deflater(9, true);
+        d.setInput(new byte[size]);
+        int n = d.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+        d.end();
+        return n;
     }
 }

@@ -154,12 +154,8 @@ class StreamingDeflateTest {
 
     @Test
     void aBombIs1009WhenItsInflatedBytesPassTheStreamedLimitWithoutAllocatingThem() throws Exception {
-        byte[] zeros = new byte[64 << 20];
-        Deflater d = new Deflater(9, true);
-        d.setInput(zeros);
         byte[] compressed = new byte[1 << 20];
-        int n = d.deflate(compressed, 0, compressed.length, Deflater.SYNC_FLUSH);
-        d.end();
+        int n = PerMessageDeflateTest.deflateZeros(64 << 20, compressed);
         streamingServer(1 << 20);
         byte[] frame = frame(true, Extension.RSV1, Opcode.BINARY, Arrays.copyOf(compressed, n - 4));
 
